@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { defineConfig, devices } from '@playwright/test';
+
+// Use the system Chromium when there is one (Playwright cannot download browsers here).
+const systemChromium = '/usr/bin/chromium';
+const PORT = 4173;
+
+export default defineConfig({
+  testDir: 'e2e',
+  workers: 1,
+  timeout: 120_000,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    screenshot: 'on',
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        headless: true,
+        launchOptions: {
+          executablePath: existsSync(systemChromium) ? systemChromium : undefined,
+          args: [
+            '--no-sandbox',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--disable-gpu',
+          ],
+        },
+      },
+    },
+  ],
+  // The dev server: the test pages under e2e/fixtures are served by it and are not part of
+  // the app's build. The snapshot in public/ is gitignored, so make sure it exists first.
+  webServer: {
+    command: `npm run snapshot && npx vite --config e2e/vite.e2e.config.ts --port ${PORT} --strictPort`,
+    url: `http://localhost:${PORT}/e2e/fixtures/worker-harness.html`,
+    // Not reused: `vite preview` of the app also defaults to this port and has no test pages.
+    reuseExistingServer: false,
+    timeout: 120_000,
+  },
+});

@@ -1,0 +1,68 @@
+/**
+ * Builds the data-dir snapshot every node boots from (public/snapshot/cluster.tar): one
+ * initdb with 1 MB WAL segments, the shop schema and sample rows, pg_walinspect, no
+ * template databases, checkpointed. Skips the work when the schema has not changed.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_walinspect } from '@electric-sql/pglite/contrib/pg_walinspect';
+import {
+  CAPTURE_SQL,
+  captureTriggersSql,
+  NODE_POSTGRESQL_CONF,
+  SHOP_SCHEMA_SQL,
+  sampleRowsSql,
+} from '../src/engine/db/schema.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const out = resolve(root, 'public/snapshot/cluster.tar');
+const stamp = `${out}.sha256`;
+
+const pgliteVersion = JSON.parse(readFileSync(resolve(root, 'node_modules/@electric-sql/pglite/package.json'), 'utf8'))
+  .version as string;
+const hash = createHash('sha256')
+  .update(
+    [
+      pgliteVersion,
+      NODE_POSTGRESQL_CONF.join('\n'),
+      SHOP_SCHEMA_SQL,
+      CAPTURE_SQL,
+      captureTriggersSql(),
+      sampleRowsSql(),
+    ].join('\n--\n'),
+  )
+  .digest('hex');
+
+if (existsSync(out) && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) {
+  console.error(`snapshot up to date: ${out}`);
+  process.exit(0);
+}
+
+const started = performance.now();
+const pg = await PGlite.create({
+  initDbStartParams: ['--wal-segsize=1'],
+  postgresqlconf: NODE_POSTGRESQL_CONF,
+  extensions: { pg_walinspect },
+});
+await pg.exec('CREATE EXTENSION pg_walinspect;');
+await pg.exec(SHOP_SCHEMA_SQL);
+await pg.exec(sampleRowsSql());
+await pg.exec(CAPTURE_SQL);
+await pg.exec(captureTriggersSql());
+for (const db of ['template0', 'template1']) {
+  if (db === 'template0') await pg.exec(`UPDATE pg_database SET datistemplate = false WHERE datname = 'template0'`);
+  await pg.exec(`UPDATE pg_database SET datistemplate = false WHERE datname = '${db}'`);
+  await pg.exec(`DROP DATABASE ${db}`);
+}
+await pg.exec('CHECKPOINT');
+const dump = await pg.dumpDataDir('none');
+await pg.close();
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, Buffer.from(await dump.arrayBuffer()));
+writeFileSync(stamp, hash);
+console.error(
+  `snapshot written: ${out} (${(dump.size / 1e6).toFixed(1)} MB in ${Math.round(performance.now() - started)} ms)`,
+);

@@ -1,0 +1,219 @@
+/**
+ * Database nodes in the browser: one Web Worker per node, each owning one PGlite (see
+ * nodeWorker.ts), behind the same NodeHandle as the in-process nodes. The page fetches the
+ * data-dir snapshot and pglite.data once and compiles pglite.wasm once; every worker gets
+ * them in its init message, so booting N nodes costs one download and one compilation.
+ */
+import pgliteDataUrl from '@electric-sql/pglite/pglite.data?url';
+import pgliteWasmUrl from '@electric-sql/pglite/pglite.wasm?url';
+import {
+  type CapturedTxn,
+  type NodeHandle,
+  type NodeRole,
+  type QueryResult,
+  SqlError,
+  type WalRecord,
+  type WriteResult,
+} from '../engine/db/types.ts';
+import type { CallMessage, InitMessage, WorkerResponse } from './nodeWorker.ts';
+
+/** What every worker boots from, loaded once per page. */
+export interface WorkerNodeAssets {
+  snapshot: Blob;
+  wasmModule: WebAssembly.Module;
+  fsBundle: Blob;
+}
+
+export interface WorkerNodeOptions {
+  /** Defaults to the snapshot served from public/: `<base>snapshot/cluster.tar`. */
+  snapshotUrl?: string;
+  /** Already loaded assets (e.g. to boot another node later without refetching). */
+  assets?: WorkerNodeAssets | Promise<WorkerNodeAssets>;
+  /** Per request; default 30 s. */
+  timeoutMs?: number;
+  /** For booting each node (once the shared assets are loaded); default 30 s or timeoutMs if longer. */
+  bootTimeoutMs?: number;
+  /** Worker names, shown in devtools; default `db-node-<i>`. */
+  names?: readonly string[];
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** A node that did not answer: it timed out, was closed, crashed, or failed to boot. */
+export class WorkerNodeError extends Error {
+  readonly reason: 'timeout' | 'closed' | 'crashed' | 'boot';
+  constructor(message: string, reason: WorkerNodeError['reason'], options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'WorkerNodeError';
+    this.reason = reason;
+  }
+}
+
+async function fetchOk(url: string): Promise<Response> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
+  return res;
+}
+
+async function compileWasm(url: string): Promise<WebAssembly.Module> {
+  const res = await fetchOk(url);
+  // compileStreaming insists on the application/wasm content type; not every server sends it.
+  if (res.headers.get('Content-Type')?.startsWith('application/wasm')) return WebAssembly.compileStreaming(res);
+  return WebAssembly.compile(await res.arrayBuffer());
+}
+
+/** Fetches the snapshot and pglite.data and compiles pglite.wasm, all in parallel. */
+export async function loadWorkerAssets(
+  snapshotUrl = `${import.meta.env.BASE_URL}snapshot/cluster.tar`,
+): Promise<WorkerNodeAssets> {
+  const [snapshot, wasmModule, fsBundle] = await Promise.all([
+    fetchOk(snapshotUrl).then((r) => r.blob()),
+    compileWasm(pgliteWasmUrl),
+    fetchOk(pgliteDataUrl).then((r) => r.blob()),
+  ]);
+  return { snapshot, wasmModule, fsBundle };
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+class WorkerNode implements NodeHandle {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private dead: WorkerNodeError | undefined;
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly name: string,
+    private readonly timeoutMs: number,
+  ) {
+    worker.onmessage = (e: MessageEvent<WorkerResponse>) => this.settle(e.data);
+    worker.onerror = (e) => {
+      e.preventDefault();
+      this.fail(new WorkerNodeError(`${name} crashed: ${e.message || 'worker error'}`, 'crashed'));
+    };
+    worker.onmessageerror = () => this.fail(new WorkerNodeError(`${name} sent an unreadable message`, 'crashed'));
+  }
+
+  call<T>(method: CallMessage['method'] | 'init', args: unknown[], timeoutMs = this.timeoutMs): Promise<T> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new WorkerNodeError(`${this.name}: ${method} got no answer within ${timeoutMs} ms`, 'timeout'));
+      }, timeoutMs);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      try {
+        this.worker.postMessage({ id, method, args } as CallMessage | InitMessage);
+      } catch (err) {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        reject(err as Error);
+      }
+    });
+  }
+
+  private settle(res: WorkerResponse): void {
+    const p = this.pending.get(res.id);
+    if (!p) return; // timed out already
+    this.pending.delete(res.id);
+    clearTimeout(p.timer);
+    if (res.ok) {
+      p.resolve(res.value);
+    } else {
+      const err = new SqlError(res.error);
+      p.reject(res.captured ? Object.assign(err, { captured: res.captured }) : err);
+    }
+  }
+
+  /** Rejects everything outstanding and stops the worker (its memory goes with it). */
+  private fail(err: WorkerNodeError): void {
+    if (this.dead) return;
+    this.dead = err;
+    this.worker.terminate();
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(err);
+    }
+    this.pending.clear();
+  }
+
+  write(sql: string, params?: unknown[]): Promise<WriteResult> {
+    return this.call('write', params ? [sql, params] : [sql]);
+  }
+  query(sql: string, params?: unknown[]): Promise<QueryResult> {
+    return this.call('query', params ? [sql, params] : [sql]);
+  }
+  exec(sql: string): Promise<QueryResult[]> {
+    return this.call('exec', [sql]);
+  }
+  apply(txns: CapturedTxn[]): Promise<void> {
+    return this.call('apply', [txns]);
+  }
+  walRecords(fromLsn: number, toLsn: number, xid: number): Promise<WalRecord[]> {
+    return this.call('walRecords', [fromLsn, toLsn, xid]);
+  }
+  setRole(role: NodeRole): Promise<void> {
+    return this.call('setRole', [role]);
+  }
+  dumpTables(): Promise<Record<string, Record<string, unknown>[]>> {
+    return this.call('dumpTables', []);
+  }
+  /** Terminates the worker at once; outstanding requests reject with reason 'closed'. */
+  close(): Promise<void> {
+    this.fail(new WorkerNodeError(`${this.name} is closed`, 'closed'));
+    return Promise.resolve();
+  }
+}
+
+function startWorker(name: string, timeoutMs: number): WorkerNode {
+  const worker = new Worker(new URL('./nodeWorker.ts', import.meta.url), { type: 'module', name });
+  return new WorkerNode(worker, name, timeoutMs);
+}
+
+async function init(node: WorkerNode, name: string, assets: WorkerNodeAssets, role: NodeRole, timeoutMs: number) {
+  const { snapshot, wasmModule, fsBundle } = assets;
+  try {
+    await node.call('init', [{ snapshot, wasmModule, fsBundle, role }], timeoutMs);
+    return node;
+  } catch (err) {
+    await node.close();
+    throw new WorkerNodeError(`${name} failed to boot: ${(err as Error).message}`, 'boot', { cause: err });
+  }
+}
+
+/**
+ * Boots one node per role, all in parallel: the workers load their script while the page
+ * fetches and compiles the shared assets. If any node fails to boot, all are closed.
+ */
+export async function bootWorkerNodes(
+  roles: readonly NodeRole[],
+  options: WorkerNodeOptions = {},
+): Promise<NodeHandle[]> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const bootTimeoutMs = options.bootTimeoutMs ?? Math.max(timeoutMs, DEFAULT_TIMEOUT_MS);
+  const names = roles.map((_, i) => options.names?.[i] ?? `db-node-${i + 1}`);
+  const nodes = names.map((name) => startWorker(name, timeoutMs));
+  try {
+    const assets = await (options.assets ?? loadWorkerAssets(options.snapshotUrl));
+    const booted = await Promise.allSettled(
+      nodes.map((node, i) => init(node, names[i], assets, roles[i], bootTimeoutMs)),
+    );
+    const failed = booted.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return nodes;
+  } catch (err) {
+    await Promise.all(nodes.map((n) => n.close()));
+    throw err;
+  }
+}
+
+/** Boots a single node (e.g. a replica added later); pass `assets` to reuse the page's. */
+export async function bootWorkerNode(role: NodeRole, options: WorkerNodeOptions = {}): Promise<NodeHandle> {
+  const [node] = await bootWorkerNodes([role], options);
+  return node;
+}

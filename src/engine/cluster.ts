@@ -1,0 +1,581 @@
+/**
+ * The simulation facade: one primary and its read replicas, each a real PGlite database,
+ * driven on one virtual clock. It owns all engine state and offers commands (place an
+ * order, read orders, change a link, kill a node...), `getSnapshot()` and `subscribe()`.
+ * The UI, the scenario runner and the tests all go through it; none of them touches a
+ * node or the clock's queue directly. Commands run as clock events, so they interleave
+ * deterministically with replication.
+ */
+import { type Actor, createActor, fromPromise, waitFor } from 'xstate';
+import { VirtualClock } from './clock.ts';
+import { clusterMachine, type NodeLifecycle, type NodeStatus, type Role } from './clusterMachine.ts';
+import { parseLsn } from './db/lsn.ts';
+import {
+  type CapturedTxn,
+  type NodeHandle,
+  type NodeRole,
+  type QueryResult,
+  SqlError,
+  type WalRecord,
+} from './db/types.ts';
+import { History } from './history.ts';
+import { SeededRandom } from './random.ts';
+import { type LogEntry, PrimaryLog, RECENT_ENTRIES_KEPT } from './replication/primaryLog.ts';
+import { ReplicaStream } from './replication/replicaStream.ts';
+import { type ReplicationStatus, replicationStatus } from './replication/status.ts';
+import {
+  type ClusterSettings,
+  CURRENT_PRIMARY,
+  PRIMARY,
+  replicaName,
+  resolveSettings,
+  type SettingsInput,
+} from './settings.ts';
+
+/** Boots one node's database; in Node an in-process PGlite, in the browser a worker. */
+export type NodeFactory = (name: string, role: NodeRole) => Promise<NodeHandle>;
+
+/** Virtual wall-clock origin: the seed's story starts on 2025-11-17 at 10:00:00.000 UTC. */
+export const EPOCH_MS = Date.UTC(2025, 10, 17, 10, 0, 0);
+
+/** What a client sees when the server is down: libpq's connection error. */
+export const CONNECTION_REFUSED = 'could not connect to server: Connection refused';
+
+export interface WriteOutcome {
+  op: number;
+  ok: boolean;
+  node: string;
+  orderId?: number;
+  lsn?: number;
+  error?: string;
+  code?: string;
+}
+
+export interface ReadOutcome {
+  op: number;
+  ok: boolean;
+  node: string;
+  orderIds: number[];
+  replayLsn?: number;
+  error?: string;
+  code?: string;
+}
+
+export interface NodeSnapshot {
+  name: string;
+  role: Role;
+  status: NodeStatus;
+}
+
+export interface ClusterSnapshot {
+  nowMs: number;
+  seed: number;
+  state: string;
+  nodes: NodeSnapshot[];
+  replication: ReplicationStatus[];
+  log: { headIndex: number; headLsn: number; retainedEntries: number; retainedBytes: number; prunedEntries: number };
+  historyLength: number;
+}
+
+export class Cluster {
+  readonly clock = new VirtualClock();
+  readonly history = new History(() => this.clock.now());
+  readonly random: SeededRandom;
+  readonly settings: ClusterSettings;
+  private readonly actor: Actor<typeof clusterMachine>;
+  private readonly dbs = new Map<string, NodeHandle>();
+  private readonly streams = new Map<string, ReplicaStream>();
+  private log!: PrimaryLog;
+  private nextOp = 0;
+  private roundRobin = 0;
+  private writesSinceCheckpoint = 0;
+  private readonly listeners = new Set<() => void>();
+  private cachedSnapshot: ClusterSnapshot | undefined;
+
+  private constructor(
+    private readonly factory: NodeFactory,
+    settings: ClusterSettings,
+  ) {
+    this.settings = settings;
+    this.random = new SeededRandom(settings.seed);
+    const nodes: Record<string, NodeLifecycle> = { [PRIMARY]: { role: 'primary', status: 'up' } };
+    for (let i = 0; i < settings.replicas; i++) nodes[replicaName(i)] = { role: 'replica', status: 'up' };
+    const machine = clusterMachine.provide({
+      actors: { bootNodes: fromPromise<void>(() => this.bootNodes()) },
+      actions: {
+        nodeWentDown: (_, { node }) => this.nodeWentDown(node),
+        nodeCameUp: (_, { node }) => this.nodeCameUp(node),
+      },
+    });
+    this.actor = createActor(machine, { clock: this.clock, input: { nodes, restartMs: settings.restartMs } });
+    this.clock.onTick(() => this.changed());
+  }
+
+  /** Boots every node from the snapshot and returns a running cluster at engine time 0. */
+  static async boot(factory: NodeFactory, input: SettingsInput = {}): Promise<Cluster> {
+    const cluster = new Cluster(factory, resolveSettings(input));
+    cluster.actor.start();
+    const snap = await waitFor(cluster.actor, (s) => s.matches('running') || s.status !== 'active', {
+      timeout: 120_000,
+    });
+    if (!snap.matches('running')) throw new Error(`cluster failed to boot: ${String(snap.error ?? 'unknown error')}`);
+    return cluster;
+  }
+
+  private async bootNodes(): Promise<void> {
+    const names = this.nodeNames();
+    const handles = await Promise.all(names.map((n) => this.factory(n, n === PRIMARY ? 'primary' : 'replica')));
+    names.forEach((n, i) => {
+      this.dbs.set(n, handles[i]);
+    });
+    const lsn = await this.currentWalLsn(PRIMARY);
+    this.log = new PrimaryLog(lsn);
+    this.settings.replicaSettings.forEach((rs, i) => {
+      const name = replicaName(i);
+      this.streams.set(
+        name,
+        new ReplicaStream(name, this.db(name), rs, lsn, {
+          clock: this.clock,
+          history: this.history,
+          random: this.random,
+          applyBatchMax: this.settings.applyBatchMax,
+          isUp: () => this.statusOf(name) === 'up',
+          onReplayed: () => this.prune(),
+        }),
+      );
+    });
+  }
+
+  // ---- names and lifecycle -------------------------------------------------------------
+
+  nodeNames(): string[] {
+    return [PRIMARY, ...Array.from({ length: this.settings.replicas }, (_, i) => replicaName(i))];
+  }
+
+  replicaNames(): string[] {
+    return [...this.streams.keys()];
+  }
+
+  /** Resolves `current-primary` and checks the name exists. */
+  resolve(node: string): string {
+    const name = node === CURRENT_PRIMARY ? this.primaryName() : node;
+    if (!this.dbs.has(name)) throw new Error(`no node named "${node}" (nodes: ${this.nodeNames().join(', ')})`);
+    return name;
+  }
+
+  primaryName(): string {
+    const nodes = this.actor.getSnapshot().context.nodes;
+    return Object.keys(nodes).find((n) => nodes[n].role === 'primary') ?? PRIMARY;
+  }
+
+  statusOf(node: string): NodeStatus {
+    return this.actor.getSnapshot().context.nodes[node]?.status ?? 'down';
+  }
+
+  private db(node: string): NodeHandle {
+    const db = this.dbs.get(node);
+    if (!db) throw new Error(`no node named "${node}"`);
+    return db;
+  }
+
+  private stream(node: string): ReplicaStream {
+    const s = this.streams.get(node);
+    if (!s) throw new Error(`"${node}" is not a replica (replicas: ${this.replicaNames().join(', ')})`);
+    return s;
+  }
+
+  private canStream(replica: string): boolean {
+    return (
+      this.statusOf(this.primaryName()) === 'up' && this.statusOf(replica) === 'up' && this.stream(replica).connected
+    );
+  }
+
+  private shipAll(): void {
+    for (const [name, s] of this.streams) if (this.canStream(name)) s.ship(this.log.after(s.sent));
+  }
+
+  private nodeWentDown(node: string): void {
+    this.history.record({ type: 'node.down', node });
+    if (node === this.primaryName()) {
+      for (const s of this.streams.values()) s.dropInFlight(`${node} went down`);
+    } else {
+      const s = this.stream(node);
+      s.dropInFlight(`${node} went down`);
+      s.stop();
+    }
+  }
+
+  private nodeCameUp(node: string): void {
+    this.history.record({ type: 'node.up', node });
+    this.streams.get(node)?.scheduleApply();
+    this.shipAll();
+  }
+
+  // ---- commands: every one runs as a clock event ---------------------------------------
+
+  /**
+   * Runs `work` as an event at the current engine time and resolves with its result. Work
+   * that finishes later (a client's ack after commitMs) returns a Later: the event ends at
+   * once and the promise resolves when the later event runs.
+   */
+  private command<T>(label: string, work: () => T | Later<T> | Promise<T | Later<T>>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.clock.schedule(
+        0,
+        async () => {
+          try {
+            const result = await work();
+            if (result instanceof Later) result.promise.then(resolve, reject);
+            else resolve(result);
+          } catch (err) {
+            reject(err);
+          }
+        },
+        label,
+      );
+    });
+  }
+
+  /** Runs `work` as the event `delayMs` from now. */
+  private later<T>(delayMs: number, work: () => T): Later<T> {
+    return new Later(new Promise<T>((resolve) => this.clock.schedule(delayMs, () => resolve(work()))));
+  }
+
+  /** Places an order as `user` (the seed's createOrder: one INSERT into orders). */
+  placeOrder(args: { user: number; total: number; node?: string; client?: string }): Promise<WriteOutcome> {
+    return this.command<WriteOutcome>('placeOrder', async () => {
+      const node = this.resolve(args.node ?? CURRENT_PRIMARY);
+      const op = ++this.nextOp;
+      const client = args.client ?? `user-${args.user}`;
+      this.history.record({
+        type: 'write.invoke',
+        op,
+        client,
+        user: args.user,
+        node,
+        action: 'placeOrder',
+        total: args.total,
+      });
+      const sql = placeOrderSql(args.user, args.total, EPOCH_MS + this.clock.now());
+      const fail = (error: string, code?: string) =>
+        this.later<WriteOutcome>(this.settings.commitMs, () => {
+          this.history.record({ type: 'write.fail', op, node, error, code });
+          return { op, ok: false, node, error, code };
+        });
+      if (this.statusOf(node) !== 'up') return fail(CONNECTION_REFUSED);
+      try {
+        const result = await this.db(node).write(sql);
+        const [entry] = this.commit(result.txns, result.endLsn);
+        const orderId = Number(result.results[0]?.rows[0]?.order_id);
+        return this.later<WriteOutcome>(this.settings.commitMs, () => {
+          this.history.record({
+            type: 'write.ok',
+            op,
+            node,
+            lsn: entry?.lsn ?? result.endLsn,
+            xid: entry?.xid ?? 0,
+            entry: entry?.index ?? 0,
+            orderIds: entry?.orderIds ?? [],
+          });
+          return { op, ok: true, node, orderId, lsn: entry?.lsn ?? result.endLsn };
+        });
+      } catch (err) {
+        if (!(err instanceof SqlError)) throw err;
+        this.commitCaptured(err);
+        return fail(err.message, err.info.code);
+      }
+    });
+  }
+
+  /** Reads a user's orders from `node`, or round robin over the replicas (the seed's getReadDB). */
+  readOrders(args: { user: number; node?: string; client?: string }): Promise<ReadOutcome> {
+    return this.command<ReadOutcome>('readOrders', async () => {
+      const node = args.node ? this.resolve(args.node) : this.nextReplica();
+      const op = ++this.nextOp;
+      this.history.record({
+        type: 'read.invoke',
+        op,
+        client: args.client ?? `user-${args.user}`,
+        user: args.user,
+        node,
+        action: 'readOrders',
+      });
+      const fail = (error: string, code?: string) =>
+        this.later<ReadOutcome>(this.settings.readMs, () => {
+          this.history.record({ type: 'read.fail', op, node, error, code });
+          return { op, ok: false, node, orderIds: [], error, code };
+        });
+      if (this.statusOf(node) !== 'up') return fail(CONNECTION_REFUSED);
+      const replayLsn = this.replayLsnOf(node);
+      try {
+        const rows = await this.readQuery(
+          node,
+          `SELECT order_id FROM orders WHERE user_id = ${int(args.user)} ORDER BY order_id`,
+        );
+        const orderIds = rows.rows.map((r) => Number(r.order_id));
+        return this.later<ReadOutcome>(this.settings.readMs, () => {
+          this.history.record({ type: 'read.ok', op, node, orderIds, replayLsn });
+          return { op, ok: true, node, orderIds, replayLsn };
+        });
+      } catch (err) {
+        if (!(err instanceof SqlError)) throw err;
+        return fail(err.message, err.info.code);
+      }
+    });
+  }
+
+  private nextReplica(): string {
+    const names = this.replicaNames();
+    const name = names[this.roundRobin % names.length];
+    this.roundRobin++;
+    return name;
+  }
+
+  /** Changes a replica link's one-way delay (0-10,000 ms); in-flight entries keep theirs. */
+  setLag(node: string, ms: number): Promise<void> {
+    return this.command('setLag', () => {
+      const s = this.stream(this.resolve(node));
+      s.settings.lagMs = ms;
+      this.history.record({ type: 'link.changed', node: s.name, lagMs: ms });
+    });
+  }
+
+  setApplyDelay(node: string, ms: number): Promise<void> {
+    return this.command('setApplyDelay', () => {
+      const s = this.stream(this.resolve(node));
+      s.settings.applyDelayMs = ms;
+      s.replanApply();
+      this.history.record({ type: 'link.changed', node: s.name, applyDelayMs: ms });
+    });
+  }
+
+  setApplyRate(node: string, perSec: number): Promise<void> {
+    return this.command('setApplyRate', () => {
+      const s = this.stream(this.resolve(node));
+      s.settings.applyRatePerSec = perSec;
+      s.replanApply();
+      this.history.record({ type: 'link.changed', node: s.name, applyRatePerSec: perSec });
+    });
+  }
+
+  disconnect(node: string): Promise<void> {
+    return this.command('disconnect', () => {
+      const s = this.stream(this.resolve(node));
+      if (!s.connected) return;
+      s.connected = false;
+      this.history.record({ type: 'link.changed', node: s.name, connected: false });
+      s.dropInFlight('link disconnected');
+    });
+  }
+
+  reconnect(node: string): Promise<void> {
+    return this.command('reconnect', () => {
+      const s = this.stream(this.resolve(node));
+      if (s.connected) return;
+      s.connected = true;
+      this.history.record({ type: 'link.changed', node: s.name, connected: true });
+      this.shipAll();
+    });
+  }
+
+  killNode(node: string): Promise<void> {
+    return this.command('killNode', () => {
+      this.actor.send({ type: 'KILL', node: this.resolve(node) });
+    });
+  }
+
+  restartNode(node: string): Promise<void> {
+    return this.command('restartNode', () => {
+      const name = this.resolve(node);
+      if (this.statusOf(name) !== 'down') return;
+      this.actor.send({ type: 'RESTART', node: name });
+      this.history.record({ type: 'node.recovering', node: name });
+    });
+  }
+
+  /**
+   * Runs SQL typed into a node's console. On the primary it is a client write like any
+   * other (captured and replicated); on a replica it runs read-only, so a write fails with
+   * PostgreSQL's own error. Errors are PostgreSQL's, as SqlError.
+   */
+  sql(node: string, text: string): Promise<QueryResult[]> {
+    return this.command('sql', async () => {
+      const name = this.resolve(node);
+      if (this.statusOf(name) !== 'up') throw new SqlError({ message: CONNECTION_REFUSED, severity: 'FATAL' });
+      if (name !== this.primaryName()) {
+        await this.streams.get(name)?.writeReplayed();
+        return this.db(name).exec(text);
+      }
+      try {
+        const result = await this.db(name).write(text);
+        this.commit(result.txns, result.endLsn);
+        return result.results;
+      } catch (err) {
+        if (err instanceof SqlError) this.commitCaptured(err);
+        throw err;
+      }
+    });
+  }
+
+  /** The physical WAL records behind a log entry (pg_walinspect on the primary). */
+  walRecords(entryIndex: number): Promise<WalRecord[]> {
+    return this.command('walRecords', () => {
+      const entry = this.log.lookup(entryIndex);
+      if (!entry)
+        throw new Error(
+          `log entry ${entryIndex} is too old to inspect (only the last ${RECENT_ENTRIES_KEPT} pruned entries are kept)`,
+        );
+      return this.db(this.primaryName()).walRecords(entry.startLsn, entry.lsn, entry.xid);
+    });
+  }
+
+  /** Every replicated table of a node, rows ordered by key. */
+  dumpTables(node: string): Promise<Record<string, Record<string, unknown>[]>> {
+    return this.command('dumpTables', async () => {
+      const name = this.resolve(node);
+      await this.streams.get(name)?.writeReplayed();
+      return this.db(name).dumpTables();
+    });
+  }
+
+  // ---- replication ---------------------------------------------------------------------
+
+  /** Records committed transactions in the log and ships them; returns the new entries. */
+  private commit(txns: CapturedTxn[], endLsn: number): LogEntry[] {
+    const entries = this.log.append(txns, this.clock.now());
+    this.log.noteLsn(endLsn);
+    if (entries.length > 0) this.shipAll();
+    if (++this.writesSinceCheckpoint >= this.settings.checkpointEveryWrites) {
+      this.writesSinceCheckpoint = 0;
+      // PGlite never checkpoints by itself; without this its in-memory WAL grows unbounded.
+      void this.clock.track(this.db(this.primaryName()).exec('CHECKPOINT'));
+    }
+    return entries;
+  }
+
+  private commitCaptured(err: SqlError): void {
+    const { captured } = err as SqlError & { captured?: { txns: CapturedTxn[]; endLsn: number } };
+    if (captured && captured.txns.length > 0) this.commit(captured.txns, captured.endLsn);
+  }
+
+  private prune(): void {
+    let min = this.log.headIndex;
+    for (const s of this.streams.values()) min = Math.min(min, s.replayed);
+    this.log.prune(min);
+  }
+
+  private replayLsnOf(node: string): number {
+    const s = this.streams.get(node);
+    return s ? s.positions().replayLsn : this.log.headLsn;
+  }
+
+  private async readQuery(node: string, sql: string): Promise<QueryResult> {
+    await this.streams.get(node)?.writeReplayed();
+    const [result] = await this.db(node).exec(sql);
+    return result;
+  }
+
+  private async currentWalLsn(node: string): Promise<number> {
+    const r = await this.db(node).query('SELECT pg_current_wal_insert_lsn()::text AS lsn');
+    return parseLsn(String(r.rows[0].lsn));
+  }
+
+  /** Runs the clock until every connected, live replica has replayed the whole log. */
+  async drain(limitMs = 600_000): Promise<boolean> {
+    const until = this.clock.now() + limitMs;
+    const caughtUp = () =>
+      [...this.streams.values()].every((s) => !this.canStream(s.name) || s.replayed >= this.log.headIndex);
+    await this.clock.runWhile(() => !caughtUp(), until);
+    return caughtUp();
+  }
+
+  /** Whether every replica's tables equal the primary's, row for row. */
+  async converged(): Promise<{ converged: boolean; differing: string[] }> {
+    const primary = JSON.stringify(await this.dumpTablesNow(this.primaryName()));
+    const differing: string[] = [];
+    for (const name of this.replicaNames()) {
+      if (JSON.stringify(await this.dumpTablesNow(name)) !== primary) differing.push(name);
+    }
+    return { converged: differing.length === 0, differing };
+  }
+
+  private async dumpTablesNow(node: string) {
+    await this.streams.get(node)?.writeReplayed();
+    return this.db(node).dumpTables();
+  }
+
+  // ---- snapshots -----------------------------------------------------------------------
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    this.cachedSnapshot = undefined;
+    for (const l of this.listeners) l();
+  }
+
+  getSnapshot(): ClusterSnapshot {
+    if (this.cachedSnapshot) return this.cachedSnapshot;
+    const machine = this.actor.getSnapshot();
+    const now = this.clock.now();
+    this.cachedSnapshot = {
+      nowMs: now,
+      seed: this.settings.seed,
+      state: typeof machine.value === 'string' ? machine.value : JSON.stringify(machine.value),
+      nodes: this.nodeNames().map((name) => ({ name, ...machine.context.nodes[name] })),
+      replication: this.log
+        ? this.replicaNames().map((name) => {
+            const s = this.stream(name);
+            const p = s.positions();
+            return replicationStatus({
+              name,
+              status: this.statusOf(name),
+              connected: s.connected,
+              settings: s.settings,
+              positions: p,
+              headIndex: this.log.headIndex,
+              oldestUnreplayedAt: this.log.get(p.replayedIndex + 1)?.committedAt,
+              nowMs: now,
+            });
+          })
+        : [],
+      log: {
+        headIndex: this.log?.headIndex ?? 0,
+        headLsn: this.log?.headLsn ?? 0,
+        retainedEntries: this.log?.retainedCount ?? 0,
+        retainedBytes: this.log?.retainedBytes ?? 0,
+        prunedEntries: this.log?.prunedCount ?? 0,
+      },
+      historyLength: this.history.length,
+    };
+    return this.cachedSnapshot;
+  }
+
+  /** Retained log entries, oldest first (the UI's log view). */
+  retainedLog(): readonly LogEntry[] {
+    return this.log.retained();
+  }
+
+  async close(): Promise<void> {
+    this.actor.stop();
+    await Promise.all([...this.dbs.values()].map((db) => db.close().catch(() => undefined)));
+  }
+}
+
+/** A result that arrives in a later clock event. */
+class Later<T> {
+  constructor(readonly promise: Promise<T>) {}
+}
+
+function int(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new Error(`expected an integer, got ${n}`);
+  return String(n);
+}
+
+/** The seed's createOrder: `INSERT INTO orders (user_id, total_amount, status) ... RETURNING order_id`. */
+export function placeOrderSql(user: number, total: number, createdAtMs: number): string {
+  if (!Number.isFinite(total)) throw new Error(`expected a number for total, got ${total}`);
+  return `INSERT INTO orders (user_id, total_amount, status, created_at) VALUES (${int(user)}, ${total}, 'PENDING', '${new Date(createdAtMs).toISOString()}') RETURNING order_id`;
+}

@@ -1,0 +1,187 @@
+/**
+ * One database node's behaviour on top of a PGlite instance: client writes with change
+ * capture, reads, console SQL, applying replicated transactions, WAL inspection. The same
+ * code runs in-process (Node) and inside a browser worker; it knows nothing of time,
+ * links or the cluster.
+ */
+import type { PGliteInterface } from '@electric-sql/pglite';
+import { applyBatchSql, quoteIdent } from './applySql.ts';
+import { formatLsn, parseLsn } from './lsn.ts';
+import { REPLICATED_TABLES, TAKE_CAPTURED_SQL } from './schema.ts';
+import {
+  type CapturedTxn,
+  type NodeHandle,
+  type NodeRole,
+  type QueryResult,
+  type RowChange,
+  SqlError,
+  toSqlErrorInfo,
+  type WalRecord,
+  type WriteResult,
+} from './types.ts';
+
+type Pg = Pick<PGliteInterface, 'query' | 'exec' | 'close'>;
+
+function parseTaken(row: { end_lsn: string; captured: string }): { txns: CapturedTxn[]; endLsn: number } {
+  const endLsn = parseLsn(row.end_lsn);
+  return { txns: groupCaptured(JSON.parse(row.captured) as CapturedStatement[], endLsn), endLsn };
+}
+
+function toResult(r: { rows: unknown[]; fields: { name: string }[]; affectedRows?: number }): QueryResult {
+  return {
+    rows: r.rows as Record<string, unknown>[],
+    fields: r.fields.map((f) => f.name),
+    affectedRows: r.affectedRows,
+  };
+}
+
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw new SqlError(toSqlErrorInfo(err));
+  }
+}
+
+type Row = Record<string, unknown>;
+/** One captured statement: `[xid, lsn, table, op, rows]`; UPDATE rows are `[old, new]`. */
+type CapturedStatement = [number, string, string, RowChange['op'], Row[] | [Row, Row][]];
+
+const TABLE_KEYS = new Map(REPLICATED_TABLES.map((t) => [t.name, t.key]));
+
+function keyOf(table: string, row: Row): Row {
+  return Object.fromEntries((TABLE_KEYS.get(table) ?? []).map((k) => [k, row[k]]));
+}
+
+function toChanges(table: string, op: RowChange['op'], rows: Row[] | [Row, Row][]): RowChange[] {
+  if (op === 'TRUNCATE') return [{ table, op, key: {}, oldRow: null, newRow: null }];
+  if (op === 'UPDATE')
+    return (rows as [Row, Row][]).map(([oldRow, newRow]) => ({ table, op, key: keyOf(table, oldRow), oldRow, newRow }));
+  if (op === 'DELETE')
+    return (rows as Row[]).map((oldRow) => ({ table, op, key: keyOf(table, oldRow), oldRow, newRow: null }));
+  return (rows as Row[]).map((newRow) => ({ table, op, key: keyOf(table, newRow), oldRow: null, newRow }));
+}
+
+/** Groups captured statements into transactions; a transaction ends where the next begins. */
+export function groupCaptured(statements: CapturedStatement[], endLsn: number): CapturedTxn[] {
+  const txns: CapturedTxn[] = [];
+  for (const [xid, lsn, table, op, rows] of statements) {
+    let txn = txns.at(-1);
+    if (!txn || txn.xid !== Number(xid)) {
+      if (txn) txn.lsn = parseLsn(lsn);
+      txn = { xid: Number(xid), lsn: endLsn, changes: [] };
+      txns.push(txn);
+    }
+    txn.changes.push(...toChanges(table, op, rows));
+  }
+  return txns;
+}
+
+export class NodeCore implements NodeHandle {
+  private constructor(private readonly pg: Pg) {}
+
+  /** Wraps a freshly booted PGlite and sets its role. */
+  static async open(pg: Pg, role: NodeRole): Promise<NodeCore> {
+    const core = new NodeCore(pg);
+    await core.setRole(role);
+    return core;
+  }
+
+  async setRole(role: NodeRole): Promise<void> {
+    // A hot standby refuses every write with PostgreSQL's read-only error; PGlite has no
+    // recovery mode, so replicas run with read-only transactions by default instead.
+    await this.pg.exec(`SET default_transaction_read_only = ${role === 'replica' ? 'on' : 'off'}`);
+  }
+
+  /**
+   * Runs a client's SQL in its own transaction, then takes what it captured, in one round
+   * trip. Parameterised SQL takes two. On error, whatever committed before it (a console
+   * script with its own COMMITs) is still captured and returned with the error.
+   */
+  async write(sql: string, params?: unknown[]): Promise<WriteResult> {
+    try {
+      if (params) {
+        const result = toResult(await this.pg.query(sql, params));
+        return { results: [result], ...(await this.takeCaptured()) };
+      }
+      const results = await this.pg.exec(`BEGIN;\n${sql}\n;\nCOMMIT;\n${TAKE_CAPTURED_SQL}`);
+      const taken = results.pop() as unknown as { rows: { end_lsn: string; captured: string }[] };
+      return {
+        results: results.slice(1, -1).map(toResult),
+        ...parseTaken(taken.rows[0]),
+      };
+    } catch (err) {
+      const error = new SqlError(toSqlErrorInfo(err));
+      await this.pg.exec('ROLLBACK').catch(() => undefined);
+      throw Object.assign(error, { captured: await this.takeCaptured() });
+    }
+  }
+
+  private async takeCaptured(): Promise<{ txns: CapturedTxn[]; endLsn: number }> {
+    const r = await this.pg.exec(TAKE_CAPTURED_SQL);
+    return parseTaken(r[0].rows[0] as { end_lsn: string; captured: string });
+  }
+
+  query(sql: string, params?: unknown[]): Promise<QueryResult> {
+    return guarded(async () => toResult(await this.pg.query(sql, params)));
+  }
+
+  exec(sql: string): Promise<QueryResult[]> {
+    return guarded(async () => (await this.pg.exec(sql)).map(toResult));
+  }
+
+  apply(txns: CapturedTxn[]): Promise<void> {
+    if (txns.length === 0) return Promise.resolve();
+    return guarded(async () => {
+      try {
+        await this.pg.exec(applyBatchSql(txns));
+      } catch (err) {
+        await this.pg.exec('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  walRecords(fromLsn: number, toLsn: number, xid: number): Promise<WalRecord[]> {
+    return guarded(async () => {
+      // PGlite does not flush WAL at commit and has no WAL writer; pg_walinspect reads
+      // only flushed WAL, so flush it first when the range reaches past it.
+      const flushed = await this.pg.query<{ lsn: string }>('SELECT pg_current_wal_flush_lsn()::text AS lsn');
+      if (parseLsn(flushed.rows[0].lsn) < toLsn) await this.pg.exec('CHECKPOINT');
+      const r = await this.pg.query<Record<string, string | number>>(
+        `SELECT start_lsn::text, end_lsn::text, resource_manager, record_type, record_length, xid::text::bigint AS xid, description
+           FROM pg_get_wal_records_info($1::text::pg_lsn, $2::text::pg_lsn)
+          WHERE xid::text::bigint = $3`,
+        [formatLsn(fromLsn), formatLsn(toLsn), xid],
+      );
+      return r.rows.map((row) => ({
+        startLsn: String(row.start_lsn),
+        endLsn: String(row.end_lsn),
+        resourceManager: String(row.resource_manager),
+        recordType: String(row.record_type),
+        recordLength: Number(row.record_length),
+        xid: Number(row.xid),
+        description: String(row.description),
+      }));
+    });
+  }
+
+  dumpTables(): Promise<Record<string, Record<string, unknown>[]>> {
+    return guarded(async () => {
+      const sql = REPLICATED_TABLES.map(
+        (t) =>
+          `SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY ${t.key.map((k) => `x.${quoteIdent(k)}`).join(', ')}), '[]') AS rows FROM ${quoteIdent(t.name)} AS x;`,
+      ).join('\n');
+      const results = await this.pg.exec(sql);
+      const out: Record<string, Record<string, unknown>[]> = {};
+      REPLICATED_TABLES.forEach((t, i) => {
+        out[t.name] = (results[i].rows[0] as { rows: Record<string, unknown>[] }).rows;
+      });
+      return out;
+    });
+  }
+
+  close(): Promise<void> {
+    return this.pg.close();
+  }
+}

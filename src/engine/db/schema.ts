@@ -1,0 +1,158 @@
+/**
+ * The online shop's schema from the seed document (users, products, orders, order_items,
+ * inventory), its sample rows, and the SQL that Replica Lab adds to every node: the
+ * change-capture trigger and the read helpers. Plain SQL strings only: no I/O here.
+ */
+
+/** Tables that replication copies, each with its primary-key columns, in FK order. */
+export const REPLICATED_TABLES: ReadonlyArray<{ name: string; key: readonly string[] }> = [
+  { name: 'users', key: ['user_id'] },
+  { name: 'products', key: ['product_id'] },
+  { name: 'inventory', key: ['product_id'] },
+  { name: 'orders', key: ['order_id'] },
+  { name: 'order_items', key: ['order_item_id'] },
+];
+
+/** Settings saved in the snapshot's postgresql.conf (small memory per node). */
+export const NODE_POSTGRESQL_CONF = [
+  'shared_buffers = 8MB',
+  'wal_buffers = 256kB',
+  'max_wal_size = 32MB',
+  'min_wal_size = 4MB',
+  'wal_keep_size = 16MB',
+];
+
+export const SHOP_SCHEMA_SQL = `
+CREATE TABLE users (
+  user_id     integer PRIMARY KEY,
+  name        text NOT NULL,
+  email       text NOT NULL UNIQUE,
+  region      text NOT NULL
+);
+CREATE TABLE products (
+  product_id  integer PRIMARY KEY,
+  name        text NOT NULL,
+  category    text NOT NULL,
+  price       numeric(10,2) NOT NULL
+);
+CREATE TABLE inventory (
+  product_id  integer PRIMARY KEY REFERENCES products,
+  quantity    integer NOT NULL CHECK (quantity >= 0)
+);
+CREATE TABLE orders (
+  order_id     serial PRIMARY KEY,
+  user_id      integer NOT NULL REFERENCES users,
+  total_amount numeric(10,2) NOT NULL,
+  status       text NOT NULL DEFAULT 'PENDING',
+  created_at   timestamptz NOT NULL
+);
+CREATE INDEX orders_user_id_idx ON orders (user_id);
+CREATE TABLE order_items (
+  order_item_id serial PRIMARY KEY,
+  order_id      integer NOT NULL REFERENCES orders,
+  product_id    integer NOT NULL REFERENCES products,
+  quantity      integer NOT NULL,
+  unit_price    numeric(10,2) NOT NULL
+);
+CREATE INDEX order_items_order_id_idx ON order_items (order_id);
+`;
+
+const REGIONS = ['us-east', 'us-west', 'europe', 'asia'];
+const CATEGORIES = ['Electronics', 'Fashion', 'Home & Kitchen', 'Books & Media'];
+const PRODUCT_NAMES = [
+  'Laptop',
+  'Phone',
+  'Headphones',
+  'Monitor',
+  'Sneakers',
+  'Jacket',
+  'T-shirt',
+  'Backpack',
+  'Blender',
+  'Coffee maker',
+  'Frying pan',
+  'Desk lamp',
+  'Novel',
+  'Cookbook',
+  'Board game',
+  'Vinyl record',
+];
+
+/** Sample rows: users 1000-1019 (the seed's user ids), 16 products with stock. */
+export function sampleRowsSql(): string {
+  const users = Array.from({ length: 20 }, (_, i) => {
+    const id = 1000 + i;
+    return `(${id}, 'User ${id}', 'user${id}@example.com', '${REGIONS[i % REGIONS.length]}')`;
+  });
+  const products = PRODUCT_NAMES.map((name, i) => {
+    const price = (9.9 + i * 7.5).toFixed(2);
+    return `(${i + 1}, '${name}', '${CATEGORIES[Math.floor(i / 4)]}', ${price})`;
+  });
+  const stock = PRODUCT_NAMES.map((_, i) => `(${i + 1}, ${100 + i * 10})`);
+  return [
+    `INSERT INTO users VALUES ${users.join(', ')};`,
+    `INSERT INTO products VALUES ${products.join(', ')};`,
+    `INSERT INTO inventory VALUES ${stock.join(', ')};`,
+  ].join('\n');
+}
+
+/**
+ * Change capture: statement-level AFTER triggers with transition tables on every
+ * replicated table append the statement's row images, the transaction id and the WAL
+ * insert position to a session setting (`replica_lab.captured`), in the same transaction
+ * as the write: a rolled-back write leaves nothing behind, because settings changed in an
+ * aborted transaction revert. Nothing is written to a table, so capture adds no records
+ * to the WAL that learners inspect, and a 10,000-row UPDATE is captured in one step.
+ * For UPDATE, the n-th old row pairs with the n-th new row (PostgreSQL stores both
+ * transition rows together, in modification order).
+ */
+export const CAPTURE_SQL = `
+CREATE SCHEMA replica_lab;
+CREATE FUNCTION replica_lab.capture() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  rows_json text;
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    SELECT json_agg(n)::text INTO rows_json FROM new_rows AS n;
+  ELSIF TG_OP = 'DELETE' THEN
+    SELECT json_agg(o)::text INTO rows_json FROM old_rows AS o;
+  ELSIF TG_OP = 'UPDATE' THEN
+    SELECT json_agg(json_build_array(o.r, n.r))::text INTO rows_json
+      FROM (SELECT row_number() OVER () AS i, to_json(o) AS r FROM old_rows AS o) AS o
+      JOIN (SELECT row_number() OVER () AS i, to_json(n) AS r FROM new_rows AS n) AS n USING (i);
+  ELSE
+    rows_json := '[]';
+  END IF;
+  IF rows_json IS NOT NULL THEN
+    PERFORM set_config('replica_lab.captured',
+      coalesce(current_setting('replica_lab.captured', true), '')
+        || '[' || pg_current_xact_id()::text || ',"' || pg_current_wal_insert_lsn()::text || '","'
+        || TG_TABLE_NAME || '","' || TG_OP || '",' || rows_json || '],',
+      false);
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+`;
+
+export function captureTriggersSql(): string {
+  return REPLICATED_TABLES.map(
+    ({ name }) => `
+CREATE TRIGGER replica_lab_capture_insert AFTER INSERT ON ${name}
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION replica_lab.capture();
+CREATE TRIGGER replica_lab_capture_update AFTER UPDATE ON ${name}
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION replica_lab.capture();
+CREATE TRIGGER replica_lab_capture_delete AFTER DELETE ON ${name}
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION replica_lab.capture();
+CREATE TRIGGER replica_lab_capture_truncate AFTER TRUNCATE ON ${name}
+  FOR EACH STATEMENT EXECUTE FUNCTION replica_lab.capture();`,
+  ).join('\n');
+}
+
+/**
+ * Returns what was captured since the last call and clears it: the WAL insert position
+ * (after the last commit) and a JSON array of `[xid, lsn, table, op, rows]` statements.
+ */
+export const TAKE_CAPTURED_SQL = `SELECT pg_current_wal_insert_lsn()::text AS end_lsn,
+  '[' || rtrim(coalesce(current_setting('replica_lab.captured', true), ''), ',') || ']' AS captured,
+  set_config('replica_lab.captured', '', false) AS cleared`;

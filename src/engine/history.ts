@@ -1,0 +1,68 @@
+/**
+ * The one history: every client operation and every replication event, recorded once, in
+ * order, with its engine time. The timeline, the consistency checker, scenario results
+ * and tests all read it; nothing else keeps its own copy. Plain data only.
+ */
+
+export type HistoryEvent =
+  | { type: 'write.invoke'; op: number; client: string; user: number; node: string; action: string; total?: number }
+  | { type: 'write.ok'; op: number; node: string; lsn: number; xid: number; entry: number; orderIds: number[] }
+  | { type: 'write.fail'; op: number; node: string; error: string; code?: string }
+  | { type: 'read.invoke'; op: number; client: string; user: number; node: string; action: string }
+  | { type: 'read.ok'; op: number; node: string; orderIds: number[]; replayLsn: number }
+  | { type: 'read.fail'; op: number; node: string; error: string; code?: string }
+  | { type: 'repl.sent'; node: string; entry: number; lsn: number }
+  | { type: 'repl.received'; node: string; entry: number; lsn: number }
+  | { type: 'repl.applied'; node: string; entry: number; lsn: number }
+  | { type: 'repl.dropped'; node: string; entries: number[]; reason: string }
+  | { type: 'node.down'; node: string }
+  | { type: 'node.recovering'; node: string }
+  | { type: 'node.up'; node: string }
+  | {
+      type: 'link.changed';
+      node: string;
+      lagMs?: number;
+      connected?: boolean;
+      applyDelayMs?: number;
+      applyRatePerSec?: number;
+    }
+  | { type: 'scenario.step'; index: number; action: string };
+
+export type Recorded = HistoryEvent & { seq: number; at: number };
+
+export type EventOf<T extends HistoryEvent['type']> = Extract<Recorded, { type: T }>;
+
+export class History {
+  private readonly events: Recorded[] = [];
+  private readonly listeners = new Set<(e: Recorded) => void>();
+
+  constructor(private readonly now: () => number) {}
+
+  record(event: HistoryEvent): Recorded {
+    const recorded = { ...event, seq: this.events.length, at: this.now() } as Recorded;
+    this.events.push(recorded);
+    for (const l of this.listeners) l(recorded);
+    return recorded;
+  }
+
+  all(): readonly Recorded[] {
+    return this.events;
+  }
+
+  get length(): number {
+    return this.events.length;
+  }
+
+  since(seq: number): Recorded[] {
+    return this.events.slice(seq);
+  }
+
+  ofType<T extends HistoryEvent['type']>(type: T): EventOf<T>[] {
+    return this.events.filter((e): e is EventOf<T> => e.type === type);
+  }
+
+  onRecord(listener: (e: Recorded) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Cluster settings with their defaults and units. Defaults follow the seed document
+ * (replicas 100-500 ms behind) and PostgreSQL where the seed is silent.
+ */
+
+export interface ReplicaSettings {
+  /** One-way network delay of the primary-to-replica link, 0-10,000 ms. */
+  lagMs: number;
+  /** Each shipment's delay varies by up to +/- this much (seeded PRNG). */
+  jitterMs: number;
+  /** Like PostgreSQL's recovery_min_apply_delay: apply no sooner than commit time + this. */
+  applyDelayMs: number;
+  /** Transactions the replica can replay per second; a busy replica falls behind. */
+  applyRatePerSec: number;
+}
+
+export interface ClusterSettings {
+  /** Seed for every random choice (jitter); the same seed and steps give the same history. */
+  seed: number;
+  /** Number of read replicas, 1-5 (the seed has 3). */
+  replicas: number;
+  /** Per replica, in order replica-1, replica-2, ... */
+  replicaSettings: ReplicaSettings[];
+  /** Time from a client's write reaching the primary to its acknowledgement (local commit). */
+  commitMs: number;
+  /** Time a read takes to return its rows to the client. */
+  readMs: number;
+  /** Crash recovery time of a restarted node before it serves again. */
+  restartMs: number;
+  /** A replica writes replayed transactions to its database in batches of at most this many. */
+  applyBatchMax: number;
+  /** The primary runs CHECKPOINT after this many writes (PGlite never checkpoints by itself). */
+  checkpointEveryWrites: number;
+}
+
+export const MAX_REPLICAS = 5;
+export const MAX_LAG_MS = 10_000;
+
+/** The seed's replicas lag 100-500 ms; three different lags make round-robin reads vary. */
+const DEFAULT_LAGS_MS = [150, 250, 400, 300, 200];
+
+export function defaultReplicaSettings(index: number): ReplicaSettings {
+  return {
+    lagMs: DEFAULT_LAGS_MS[index % DEFAULT_LAGS_MS.length],
+    jitterMs: 50,
+    applyDelayMs: 0,
+    applyRatePerSec: 5000,
+  };
+}
+
+export interface SettingsInput {
+  seed?: number;
+  replicas?: number;
+  /** One value for every replica, or one per replica. */
+  lagMs?: number | number[];
+  jitterMs?: number | number[];
+  applyDelayMs?: number | number[];
+  applyRatePerSec?: number | number[];
+  commitMs?: number;
+  readMs?: number;
+  restartMs?: number;
+  applyBatchMax?: number;
+  checkpointEveryWrites?: number;
+}
+
+function perReplica(value: number | number[] | undefined, index: number): number | undefined {
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? value[index] : value;
+}
+
+export function resolveSettings(input: SettingsInput = {}): ClusterSettings {
+  const replicas = input.replicas ?? 3;
+  return {
+    seed: input.seed ?? 1,
+    replicas,
+    replicaSettings: Array.from({ length: replicas }, (_, i) => {
+      const d = defaultReplicaSettings(i);
+      return {
+        lagMs: perReplica(input.lagMs, i) ?? d.lagMs,
+        jitterMs: perReplica(input.jitterMs, i) ?? d.jitterMs,
+        applyDelayMs: perReplica(input.applyDelayMs, i) ?? d.applyDelayMs,
+        applyRatePerSec: perReplica(input.applyRatePerSec, i) ?? d.applyRatePerSec,
+      };
+    }),
+    commitMs: input.commitMs ?? 20,
+    readMs: input.readMs ?? 5,
+    restartMs: input.restartMs ?? 2000,
+    applyBatchMax: input.applyBatchMax ?? 256,
+    checkpointEveryWrites: input.checkpointEveryWrites ?? 500,
+  };
+}
+
+export function replicaName(index: number): string {
+  return `replica-${index + 1}`;
+}
+
+export const PRIMARY = 'primary';
+/** Names whichever node is primary at that moment (after a failover, not `primary`). */
+export const CURRENT_PRIMARY = 'current-primary';
