@@ -207,8 +207,11 @@ export class Cluster {
 
   private nodeCameUp(node: string): void {
     this.history.record({ type: 'node.up', node });
-    this.streams.get(node)?.scheduleApply();
-    this.shipAll();
+    // xstate publishes the new status after this action; resume streaming just after it.
+    this.clock.schedule(0, () => {
+      this.streams.get(node)?.scheduleApply();
+      this.shipAll();
+    });
   }
 
   // ---- commands: every one runs as a clock event ---------------------------------------

@@ -1,0 +1,19 @@
+/**
+ * The preset scenarios shipped with Replica Lab, by file name. Each is an ordinary
+ * scenario file: instructors can copy one as a starting point.
+ */
+import applyDelay from './apply-delay.json' with { type: 'json' };
+import busyReplica from './busy-replica.json' with { type: 'json' };
+import disconnectedReplica from './disconnected-replica.json' with { type: 'json' };
+import replicaCrash from './replica-crash.json' with { type: 'json' };
+import seedTimeline from './seed-timeline.json' with { type: 'json' };
+import staleRead from './stale-read.json' with { type: 'json' };
+
+export const PRESETS: Record<string, unknown> = {
+  'stale-read': staleRead,
+  'seed-timeline': seedTimeline,
+  'apply-delay': applyDelay,
+  'busy-replica': busyReplica,
+  'disconnected-replica': disconnectedReplica,
+  'replica-crash': replicaCrash,
+};

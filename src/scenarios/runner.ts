@@ -1,0 +1,189 @@
+/**
+ * Runs a scenario on a cluster: each step at its engine time, then drains replication and
+ * summarises the run from the history. The same code runs headless (CLI, tests: the
+ * clock as fast as possible) and in the page (the clock driven by the player).
+ */
+import { classifyReads } from '../engine/checker/staleReads.ts';
+import { Cluster, type NodeFactory } from '../engine/cluster.ts';
+import { formatLsn } from '../engine/db/lsn.ts';
+import type { Scenario, Step } from './schema.ts';
+import { stepTimes } from './schema.ts';
+
+export interface ScenarioSummary {
+  scenario: string;
+  seed: number;
+  /** Engine time when the last step ran (before draining). */
+  endMs: number;
+  /** Engine time after draining. */
+  drainedAtMs: number;
+  reads: {
+    op: number;
+    at: number;
+    user: number;
+    node: string;
+    orderIds: number[];
+    stale: boolean;
+    missedOrderIds: number[];
+    replayLsn?: string;
+    error?: string;
+  }[];
+  staleReads: number;
+  writes: { op: number; at: number; user: number; node: string; ok: boolean; orderId?: number; lsn?: string; ackAt?: number; error?: string }[];
+  replicas: {
+    name: string;
+    status: string;
+    state: string;
+    replayLsn: string;
+    sentLsn: string;
+    flushLsn: string;
+    behindEntries: number;
+  }[];
+  primaryLsn: string;
+  retainedEntries: number;
+  converged: boolean;
+  /** Replicas whose tables differ from the primary's after draining. */
+  differing: string[];
+  historyEvents: number;
+}
+
+/** Sends one step's command to the cluster; resolves when the operation completes. */
+export function runStep(cluster: Cluster, step: Step): Promise<unknown> {
+  switch (step.do) {
+    case 'placeOrder':
+      return cluster.placeOrder({ user: step.user, total: step.total, node: step.node });
+    case 'readOrders':
+      return cluster.readOrders({ user: step.user, node: step.node });
+    case 'setLag':
+      return cluster.setLag(step.node, step.ms);
+    case 'setApplyDelay':
+      return cluster.setApplyDelay(step.node, step.ms);
+    case 'setApplyRate':
+      return cluster.setApplyRate(step.node, step.perSec);
+    case 'disconnect':
+      return cluster.disconnect(step.node);
+    case 'reconnect':
+      return cluster.reconnect(step.node);
+    case 'killNode':
+      return cluster.killNode(step.node);
+    case 'restartNode':
+      return cluster.restartNode(step.node);
+    case 'wait':
+      return Promise.resolve();
+  }
+}
+
+/** Settings a scenario asks for, as cluster settings input. */
+export function scenarioSettings(scenario: Scenario, seed?: number) {
+  return { ...scenario.settings, seed: seed ?? scenario.seed ?? 1 };
+}
+
+/**
+ * Schedules every step on the cluster's clock. Returns a promise that settles when every
+ * step's operation has completed (it only progresses while the clock runs).
+ */
+export function scheduleSteps(
+  cluster: Cluster,
+  scenario: Scenario,
+  onStep?: (index: number) => void,
+): { done: Promise<unknown[]>; endMs: number } {
+  const { times, endMs } = stepTimes(scenario.steps);
+  const results: Promise<unknown>[] = [];
+  let scheduled!: () => void;
+  const allScheduled = new Promise<void>((r) => {
+    scheduled = r;
+  });
+  scenario.steps.forEach((step, index) => {
+    cluster.clock.scheduleAt(
+      times[index],
+      () => {
+        cluster.history.record({ type: 'scenario.step', index, action: step.do });
+        onStep?.(index);
+        results.push(runStep(cluster, step));
+        if (results.length === scenario.steps.length) scheduled();
+      },
+      `step ${index + 1}`,
+    );
+  });
+  return { done: allScheduled.then(() => Promise.all(results)), endMs };
+}
+
+/** Runs a whole scenario headless, as fast as possible, and summarises it. */
+export async function runScenario(
+  scenario: Scenario,
+  factory: NodeFactory,
+  options: { seed?: number; drainLimitMs?: number } = {},
+): Promise<ScenarioSummary> {
+  const cluster = await Cluster.boot(factory, scenarioSettings(scenario, options.seed));
+  try {
+    const { done, endMs } = scheduleSteps(cluster, scenario);
+    let finished = false;
+    done.then(
+      () => {
+        finished = true;
+      },
+      () => {
+        finished = true;
+      },
+    );
+    await cluster.clock.runUntil(endMs);
+    await cluster.clock.runWhile(() => !finished);
+    await done;
+    await cluster.drain(options.drainLimitMs);
+    return await summarize(cluster, scenario.name, endMs);
+  } finally {
+    await cluster.close();
+  }
+}
+
+export async function summarize(cluster: Cluster, name: string, endMs: number): Promise<ScenarioSummary> {
+  const history = cluster.history.all();
+  const verdicts = classifyReads(history);
+  const writes: ScenarioSummary['writes'] = [];
+  const byOp = new Map<number, ScenarioSummary['writes'][number]>();
+  for (const e of history) {
+    if (e.type === 'write.invoke') {
+      const w = { op: e.op, at: e.at, user: e.user, node: e.node, ok: false };
+      byOp.set(e.op, w);
+      writes.push(w);
+    } else if (e.type === 'write.ok') {
+      Object.assign(byOp.get(e.op) ?? {}, { ok: true, orderId: e.orderIds[0], lsn: formatLsn(e.lsn), ackAt: e.at });
+    } else if (e.type === 'write.fail') {
+      Object.assign(byOp.get(e.op) ?? {}, { ok: false, error: e.error });
+    }
+  }
+  const snap = cluster.getSnapshot();
+  const { converged, differing } = await cluster.converged();
+  return {
+    scenario: name,
+    seed: cluster.settings.seed,
+    endMs,
+    drainedAtMs: cluster.clock.now(),
+    reads: verdicts.map((v) => ({
+      op: v.op,
+      at: v.at,
+      user: v.user,
+      node: v.node,
+      orderIds: v.orderIds,
+      stale: v.stale,
+      missedOrderIds: v.missed.map((m) => m.orderId),
+      ...(v.replayLsn !== undefined ? { replayLsn: formatLsn(v.replayLsn) } : {}),
+      ...(v.error ? { error: v.error } : {}),
+    })),
+    staleReads: verdicts.filter((v) => v.stale).length,
+    writes,
+    replicas: snap.replication.map((r) => ({
+      name: r.name,
+      status: r.status,
+      state: r.state,
+      replayLsn: r.replay_lsn,
+      sentLsn: r.sent_lsn,
+      flushLsn: r.flush_lsn,
+      behindEntries: r.behindEntries,
+    })),
+    primaryLsn: formatLsn(snap.log.headLsn),
+    retainedEntries: snap.log.retainedEntries,
+    converged,
+    differing,
+    historyEvents: history.length,
+  };
+}
