@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { inProcessFactory } from '../cli/nodeFactory.ts';
+import { PRESETS } from './presets/index.ts';
+import { runScenario } from './runner.ts';
+import { parseScenario } from './schema.ts';
+
+function cli(...args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/scenario.ts', ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+}
+
+describe('scenario runner', () => {
+  it('shows the stale read of the issue example, then the fresh read, and converges', async () => {
+    const summary = await runScenario(parseScenario(PRESETS['stale-read']), inProcessFactory);
+    expect(summary.reads.map((r) => ({ at: r.at, node: r.node, orderIds: r.orderIds, stale: r.stale }))).toEqual([
+      { at: 50, node: 'replica-1', orderIds: [], stale: true },
+      { at: 2500, node: 'replica-1', orderIds: [1], stale: false },
+    ]);
+    expect(summary.staleReads).toBe(1);
+    expect(summary.converged).toBe(true);
+    const primaryLsn = summary.primaryLsn;
+    expect(summary.replicas.map((r) => r.replayLsn)).toEqual([primaryLsn, primaryLsn, primaryLsn]);
+  });
+
+  it('reads round robin over the replicas when a read names no node, as the seed does', async () => {
+    const summary = await runScenario(parseScenario(PRESETS['seed-timeline']), inProcessFactory);
+    expect(summary.reads.map((r) => [r.node, r.stale])).toEqual([
+      ['replica-1', true],
+      ['replica-2', false],
+    ]);
+  });
+
+  it('reports a replica that is still disconnected at the end as not converged', async () => {
+    const scenario = parseScenario({
+      version: 1,
+      name: 'left disconnected',
+      steps: [
+        { do: 'disconnect', node: 'replica-2' },
+        { at: 10, do: 'placeOrder', user: 1001, total: 5 },
+      ],
+    });
+    const summary = await runScenario(scenario, inProcessFactory);
+    expect(summary.converged).toBe(false);
+    expect(summary.differing).toEqual(['replica-2']);
+    expect(summary.retainedEntries).toBe(1);
+  });
+});
+
+describe('scenario CLI', () => {
+  it('prints only the JSON summary on stdout with --json', () => {
+    const run = cli('stale-read', '--json', '--seed', '7');
+    expect(run.status).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({ scenario: 'The stale read', seed: 7, staleReads: 1, converged: true });
+    expect(summary.reads[0]).toMatchObject({ at: 50, user: 1001, node: 'replica-1', orderIds: [], stale: true });
+    expect(summary.replicas.map((r: { name: string }) => r.name)).toEqual(['replica-1', 'replica-2', 'replica-3']);
+  });
+
+  it('exits non-zero naming the step and field of an invalid file, and runs nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'replica-lab-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ version: 1, name: 'bad', steps: [{ at: 0, do: 'placeOrder', user: 1001 }, { do: 'readOrdrs', user: 1 }] }),
+    );
+    const run = cli(file, '--json');
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('step 1 (placeOrder): field "total"');
+    expect(run.stderr).toContain('step 2: unknown action "do": "readOrdrs" (did you mean "readOrders"?)');
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * The app shell: header with the clock, then the nodes, the client and the activity log
+ * once the cluster runs; "Booting cluster…" before, the boot error if it failed.
+ */
+import { ActivityLog } from './ActivityLog.tsx';
+import { ClientPanel } from './ClientPanel.tsx';
+import { ClockControls } from './ClockControls.tsx';
+import { NodeTable } from './NodeTable.tsx';
+import { useLab } from './store.ts';
+import { useClockShortcuts } from './useClockShortcuts.ts';
+
+export function App() {
+  const phase = useLab((s) => s.phase);
+  useClockShortcuts(phase === 'running');
+  return (
+    <div className="app">
+      <header className="app-header">
+        <div>
+          <h1>Replica Lab</h1>
+          <p className="muted">One primary, three read replicas: real PostgreSQL (PGlite) nodes in your browser.</p>
+        </div>
+        {phase === 'running' && <ClockControls />}
+      </header>
+      <main>
+        {phase === 'booting' && <Booting />}
+        {phase === 'failed' && <BootFailed />}
+        {phase === 'running' && (
+          <>
+            <NodeTable />
+            <ClientPanel />
+            <ActivityLog />
+            <BootTime />
+          </>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function Booting() {
+  return (
+    <div className="booting" role="status" aria-busy="true">
+      <span className="spinner" aria-hidden="true" />
+      <div>
+        <p className="booting-title">Booting cluster…</p>
+        <p className="muted">Starting a primary and three replicas, each PostgreSQL in its own Web Worker.</p>
+      </div>
+    </div>
+  );
+}
+
+function BootFailed() {
+  const error = useLab((s) => s.bootError);
+  return (
+    <div className="panel boot-failed" role="alert">
+      <h2>The cluster failed to boot</h2>
+      <p>
+        <code>{error}</code>
+      </p>
+      <button type="button" onClick={() => window.location.reload()}>
+        Reload the page
+      </button>
+    </div>
+  );
+}
+
+function BootTime() {
+  const readyAtMs = useLab((s) => s.readyAtMs);
+  const nodes = useLab((s) => s.snapshot?.nodes.length ?? 0);
+  if (readyAtMs === undefined) return null;
+  return (
+    <p className="muted footnote">
+      {nodes} nodes ready <span data-testid="boot-time">{(readyAtMs / 1000).toFixed(1)} s</span> after the page started
+      loading.
+    </p>
+  );
+}

@@ -1,0 +1,181 @@
+/**
+ * The cluster's status as a table, one row per node: role, up/down, where its replay has
+ * got to and how far behind it is (from the pg_stat_replication-like rows), the link and
+ * power controls, and the orders the last "Check every node" saw there. Selects slices of
+ * the store; NodeRow and LagInput take plain props.
+ */
+import { useState } from 'react';
+import type { NodeSnapshot } from '../engine/cluster.ts';
+import type { ReplicationStatus } from '../engine/replication/status.ts';
+import { MAX_LAG_MS } from '../engine/settings.ts';
+import { checkEveryNode, killNode, restartNode, setConnected, setLag } from './commands.ts';
+import { formatIds, formatLsnOrDash, formatMs } from './format.ts';
+import { type NodeOrders, useLab } from './store.ts';
+
+export function NodeTable() {
+  const nodes = useLab((s) => s.snapshot?.nodes);
+  const replication = useLab((s) => s.snapshot?.replication);
+  const log = useLab((s) => s.snapshot?.log);
+  const check = useLab((s) => s.check);
+  const user = useLab((s) => s.user);
+  if (!nodes || !replication || !log) return null;
+  const checkedUser = check?.user ?? user;
+  return (
+    <section className="panel" aria-labelledby="nodes-heading">
+      <div className="panel-header">
+        <h2 id="nodes-heading">Nodes</h2>
+        <p className="muted">
+          Primary log: {log.headIndex} transactions, head LSN <code>{formatLsnOrDash(log.headLsn)}</code>,{' '}
+          {log.retainedEntries} kept for replicas that have not replayed them
+        </p>
+        <button type="button" onClick={() => void checkEveryNode()}>
+          Check every node
+        </button>
+      </div>
+      <div className="table-scroll">
+        <table className="nodes">
+          <thead>
+            <tr>
+              <th scope="col">Node</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col">Replication</th>
+              <th scope="col">Replay LSN</th>
+              <th scope="col">Behind</th>
+              <th scope="col">Behind (txns)</th>
+              <th scope="col">Link lag (ms)</th>
+              <th scope="col">Link</th>
+              <th scope="col">Power</th>
+              <th scope="col">Orders of user {checkedUser}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {nodes.map((node) => (
+              <NodeRow
+                key={node.name}
+                node={node}
+                replication={replication.find((r) => r.name === node.name)}
+                headLsn={log.headLsn}
+                orders={check?.byNode[node.name]}
+              />
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+interface NodeRowProps {
+  node: NodeSnapshot;
+  /** Undefined for the primary. */
+  replication: ReplicationStatus | undefined;
+  headLsn: number;
+  orders: NodeOrders | undefined;
+}
+
+function NodeRow({ node, replication: r, headLsn, orders }: NodeRowProps) {
+  const id = (what: string) => `${node.name}-${what}`;
+  return (
+    <tr>
+      <th scope="row">{node.name}</th>
+      <td>{node.role}</td>
+      <td data-testid={id('status')}>
+        <span className={`badge badge-${node.status}`}>{node.status}</span>
+      </td>
+      <td data-testid={id('replication')}>{r ? r.state : 'source'}</td>
+      <td data-testid={id('replay-lsn')}>
+        <code>{r ? r.replay_lsn : formatLsnOrDash(headLsn)}</code>
+      </td>
+      <td data-testid={id('behind-ms')} className="num">
+        {r ? formatMs(r.behindMs) : '—'}
+      </td>
+      <td data-testid={id('behind-txns')} className="num">
+        {r ? r.behindEntries : '—'}
+      </td>
+      <td>{r ? <LagInput node={node.name} lagMs={r.lagMs} /> : '—'}</td>
+      <td>
+        {r ? (
+          <button type="button" onClick={() => void setConnected(node.name, !r.connected)}>
+            {r.connected ? 'Disconnect' : 'Reconnect'}
+            <span className="visually-hidden"> {node.name}</span>
+          </button>
+        ) : (
+          '—'
+        )}
+      </td>
+      <td>
+        <PowerButton node={node.name} status={node.status} />
+      </td>
+      <td data-testid={id('orders')}>
+        <OrdersCell node={node.name} orders={orders} />
+      </td>
+    </tr>
+  );
+}
+
+function PowerButton({ node, status }: { node: string; status: NodeSnapshot['status'] }) {
+  if (status === 'recovering') {
+    return (
+      <button type="button" disabled>
+        Recovering…<span className="visually-hidden"> {node}</span>
+      </button>
+    );
+  }
+  const up = status === 'up';
+  return (
+    <button
+      type="button"
+      className={up ? 'danger-button' : undefined}
+      onClick={() => void (up ? killNode(node) : restartNode(node))}
+    >
+      {up ? 'Kill' : 'Restart'}
+      <span className="visually-hidden"> {node}</span>
+    </button>
+  );
+}
+
+function OrdersCell({ node, orders }: { node: string; orders: NodeOrders | undefined }) {
+  if (!orders) return <span className="muted">not checked</span>;
+  if (orders.status === 'pending') return <span className="muted">reading…</span>;
+  if (orders.status === 'error') return <span className="error-text">{orders.error}</span>;
+  return (
+    <>
+      <span data-testid={`${node}-order-count`}>{orders.orderIds.length}</span>
+      {': '}
+      <span data-testid={`${node}-order-ids`}>{formatIds(orders.orderIds)}</span>
+      {orders.missing.length > 0 && <span className="warning-text"> (not here yet: {formatIds(orders.missing)})</span>}
+    </>
+  );
+}
+
+function isValidLag(text: string): boolean {
+  const ms = Number(text);
+  return text.trim() !== '' && Number.isInteger(ms) && ms >= 0 && ms <= MAX_LAG_MS;
+}
+
+/** A replica link's one-way delay; every valid value typed is applied at once. */
+function LagInput({ node, lagMs }: { node: string; lagMs: number }) {
+  // While the learner types, show their text; otherwise the engine's value.
+  const [draft, setDraft] = useState<string | null>(null);
+  const value = draft ?? String(lagMs);
+  const valid = isValidLag(value);
+  return (
+    <input
+      type="number"
+      className="lag-input"
+      min={0}
+      max={MAX_LAG_MS}
+      step={50}
+      value={value}
+      aria-label={`Lag of ${node} (ms)`}
+      aria-invalid={!valid}
+      title={`One-way delay from the primary to ${node}, 0-${MAX_LAG_MS} ms`}
+      onChange={(e) => {
+        setDraft(e.target.value);
+        if (isValidLag(e.target.value)) void setLag(node, Number(e.target.value));
+      }}
+      onBlur={() => setDraft(null)}
+    />
+  );
+}

@@ -1,0 +1,187 @@
+/**
+ * What the page's controls do: each command calls the running cluster or clock driver and
+ * records its outcome in the store, so components only send commands and render slices.
+ * Engine commands resolve in engine time; while paused, the command itself still runs
+ * (flush), and its reply waits until the clock moves. Nothing here throws: every failure
+ * is shown on the page.
+ */
+import type { Lab } from './bootLab.ts';
+import { describeError, formatIds, outcomeError } from './format.ts';
+import { type CheckView, currentLab, logActivity, type NodeOrders, useLab } from './store.ts';
+
+/** Sends one engine command; returns undefined (after logging why) when it fails. */
+async function send<T>(label: string, command: (lab: Lab) => Promise<T>): Promise<T | undefined> {
+  const lab = currentLab();
+  if (!lab) return undefined;
+  try {
+    const reply = command(lab);
+    // A command is a clock event at the current time; a paused clock would not run it.
+    if (lab.driver.getState().paused) await lab.driver.flush();
+    return await reply;
+  } catch (err) {
+    logActivity('error', `${label}: ${describeError(err)}`);
+    return undefined;
+  }
+}
+
+function missingFrom(seen: readonly number[], expected: readonly number[]): number[] {
+  const have = new Set(seen);
+  return expected.filter((id) => !have.has(id));
+}
+
+export function setUser(user: number): void {
+  useLab.setState({ user });
+}
+
+/** Places an order for the chosen user on `target` (default: the current primary). */
+export async function placeOrder(total: number, target?: string): Promise<void> {
+  const { user } = useLab.getState();
+  if (!Number.isFinite(total) || total <= 0) {
+    logActivity('error', `Place order: the total must be a positive amount, got "${total}"`);
+    return;
+  }
+  useLab.setState({ lastWrite: { status: 'pending', user, total, target } });
+  const out = await send('Place order', (lab) => lab.cluster.placeOrder({ user, total, node: target }));
+  if (!out) {
+    useLab.setState({
+      lastWrite: { status: 'error', user, total, target, error: 'the command failed (see activity)' },
+    });
+    return;
+  }
+  if (out.ok && out.orderId !== undefined) {
+    const orderId = out.orderId;
+    useLab.setState((s) => ({
+      lastWrite: { status: 'ok', user, total, target, node: out.node, orderId, lsn: out.lsn },
+      placed: { ...s.placed, [user]: [...(s.placed[user] ?? []), orderId] },
+    }));
+    logActivity('info', `${out.node} committed order #${orderId} for user ${user}`);
+  } else {
+    const error = outcomeError(out.error, out.code);
+    useLab.setState({ lastWrite: { status: 'error', user, total, target, node: out.node, error } });
+    logActivity('error', `Place order on ${out.node}: ${error}`);
+  }
+}
+
+/** Reads the chosen user's orders from `target`, or round robin over the replicas. */
+export async function readOrders(target?: string): Promise<void> {
+  const { user, placed } = useLab.getState();
+  const expected = placed[user] ?? [];
+  useLab.setState({ lastRead: { status: 'pending', user, target, orderIds: [], missing: [] } });
+  const out = await send('Read my orders', (lab) => lab.cluster.readOrders({ user, node: target }));
+  if (!out) {
+    useLab.setState({
+      lastRead: {
+        status: 'error',
+        user,
+        target,
+        orderIds: [],
+        missing: [],
+        error: 'the command failed (see activity)',
+      },
+    });
+    return;
+  }
+  if (out.ok) {
+    const missing = missingFrom(out.orderIds, expected);
+    useLab.setState({
+      lastRead: {
+        status: 'ok',
+        user,
+        target,
+        node: out.node,
+        orderIds: out.orderIds,
+        missing,
+        replayLsn: out.replayLsn,
+      },
+    });
+    const stale = missing.length > 0 ? `; not replayed there yet: ${formatIds(missing)}` : '';
+    logActivity('info', `${out.node} served user ${user}'s orders: ${formatIds(out.orderIds)}${stale}`);
+  } else {
+    const error = outcomeError(out.error, out.code);
+    useLab.setState({ lastRead: { status: 'error', user, target, node: out.node, orderIds: [], missing: [], error } });
+    logActivity('error', `Read my orders on ${out.node}: ${error}`);
+  }
+}
+
+let nextCheckId = 1;
+
+/** Reads the chosen user's orders from every node at the same engine time. */
+export async function checkEveryNode(): Promise<void> {
+  const { user, placed, snapshot } = useLab.getState();
+  if (!snapshot) return;
+  const expected = placed[user] ?? [];
+  const id = nextCheckId++;
+  const pending: NodeOrders = { status: 'pending', orderIds: [], missing: [] };
+  const check: CheckView = { id, user, byNode: Object.fromEntries(snapshot.nodes.map((n) => [n.name, pending])) };
+  useLab.setState({ check });
+  const record = (node: string, result: NodeOrders) =>
+    useLab.setState((s) =>
+      s.check?.id === id ? { check: { ...s.check, byNode: { ...s.check.byNode, [node]: result } } } : {},
+    );
+  await Promise.all(
+    snapshot.nodes.map(async ({ name }) => {
+      const out = await send(`Check ${name}`, (lab) => lab.cluster.readOrders({ user, node: name }));
+      if (!out) record(name, { status: 'error', orderIds: [], missing: [], error: 'the command failed' });
+      else if (out.ok)
+        record(name, { status: 'ok', orderIds: out.orderIds, missing: missingFrom(out.orderIds, expected) });
+      else record(name, { status: 'error', orderIds: [], missing: [], error: outcomeError(out.error, out.code) });
+    }),
+  );
+}
+
+export async function setLag(node: string, lagMs: number): Promise<void> {
+  await send(`Set lag of ${node}`, (lab) => lab.cluster.setLag(node, lagMs));
+}
+
+/** Runs a command that returns nothing, then logs `done` if it worked. */
+async function sendAndLog(label: string, command: (lab: Lab) => Promise<void>, done: string): Promise<void> {
+  if (await send(label, (lab) => command(lab).then(() => true))) logActivity('info', done);
+}
+
+export function setConnected(node: string, connect: boolean): Promise<void> {
+  return connect
+    ? sendAndLog(`Reconnect ${node}`, (lab) => lab.cluster.reconnect(node), `${node} reconnected to the primary`)
+    : sendAndLog(`Disconnect ${node}`, (lab) => lab.cluster.disconnect(node), `${node} disconnected from the primary`);
+}
+
+export function killNode(node: string): Promise<void> {
+  return sendAndLog(`Kill ${node}`, (lab) => lab.cluster.killNode(node), `${node} was killed`);
+}
+
+export function restartNode(node: string): Promise<void> {
+  return sendAndLog(
+    `Restart ${node}`,
+    (lab) => lab.cluster.restartNode(node),
+    `${node} is restarting (crash recovery before it serves again)`,
+  );
+}
+
+// ---- the clock --------------------------------------------------------------------------
+
+export function togglePlay(): void {
+  currentLab()?.driver.toggle();
+}
+
+/** Pauses and runs the next scheduled engine event. */
+export async function step(): Promise<void> {
+  const lab = currentLab();
+  if (!lab) return;
+  try {
+    if (!(await lab.driver.step())) logActivity('info', 'Step: nothing is scheduled');
+  } catch (err) {
+    logActivity('error', `Step: ${describeError(err)}`);
+  }
+}
+
+export function setSpeed(speed: number): void {
+  currentLab()?.driver.setSpeed(speed);
+}
+
+/**
+ * An error nothing caught (e.g. a node that stopped answering while replaying): the
+ * driver's loop has stopped, so pause to make the page say so, and show the error.
+ */
+export function engineFailed(err: unknown): void {
+  currentLab()?.driver.pause();
+  logActivity('error', `Engine error, clock paused: ${describeError(err)}`);
+}

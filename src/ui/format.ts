@@ -1,0 +1,32 @@
+/** Pure text formatting for the UI: engine times, order id lists, error messages. */
+import { formatLsn } from '../engine/db/lsn.ts';
+import { SqlError } from '../engine/db/types.ts';
+
+/** Engine time as seconds with milliseconds: `12.345 s`. */
+export function formatEngineTime(ms: number): string {
+  return `${(ms / 1000).toFixed(3)} s`;
+}
+
+export function formatMs(ms: number): string {
+  return `${Math.round(ms).toLocaleString('en-US')} ms`;
+}
+
+export function formatIds(ids: readonly number[]): string {
+  return ids.length === 0 ? 'none' : ids.map((id) => `#${id}`).join(', ');
+}
+
+export function formatLsnOrDash(lsn: number | undefined): string {
+  return lsn === undefined ? '—' : formatLsn(lsn);
+}
+
+/** A failed outcome's error as psql would print it (libpq's errors have no SQLSTATE). */
+export function outcomeError(error: string | undefined, code: string | undefined): string {
+  return code ? new SqlError({ message: error ?? 'unknown error', code }).toString() : (error ?? 'unknown error');
+}
+
+/** Anything thrown, as one line for the page. */
+export function describeError(err: unknown): string {
+  if (err instanceof SqlError) return err.toString();
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
