@@ -42,7 +42,7 @@ test('boots 4 worker nodes, replicates a captured write, replicas refuse writes'
         .then((q) => q.rows);
     const rows = await Promise.all(window.harness.nodes.map(read));
     const dumps = await Promise.all(window.harness.nodes.map((n) => n.dumpTables().then((d) => JSON.stringify(d))));
-    const wal = await primary.walRecords(written.endLsn - 4096, written.endLsn, written.txns[0].xid);
+    const wal = await primary.walRecords(written.endLsn - 4096, written.txns[0].xid);
     let refused: unknown = null;
     try {
       await replicas[0].write(insert);

@@ -11,6 +11,7 @@ import {
   type NodeHandle,
   type NodeRole,
   type QueryResult,
+  type SqlValue,
   SqlError,
   type WalRecord,
   type WriteResult,
@@ -154,8 +155,11 @@ class WorkerNode implements NodeHandle {
   apply(txns: CapturedTxn[]): Promise<void> {
     return this.call('apply', [txns]);
   }
-  walRecords(fromLsn: number, toLsn: number, xid: number): Promise<WalRecord[]> {
-    return this.call('walRecords', [fromLsn, toLsn, xid]);
+  insert(table: string, rows: Record<string, SqlValue>[]): Promise<WriteResult> {
+    return this.call('insert', [table, rows]);
+  }
+  walRecords(fromLsn: number, xid: number): Promise<WalRecord[]> {
+    return this.call('walRecords', [fromLsn, xid]);
   }
   setRole(role: NodeRole): Promise<void> {
     return this.call('setRole', [role]);

@@ -78,6 +78,9 @@ describe('replication on real PGlite nodes', () => {
       c,
       c.sql('primary', "UPDATE inventory SET quantity = quantity - 3 WHERE product_id IN (1, 2); DELETE FROM orders WHERE user_id = 1003"),
     );
+    // The app's inserts (captured from RETURNING) and console writes (triggers) alternate.
+    await settle(c, c.placeOrder({ user: 1003, total: 8 }));
+    expect(c.getSnapshot().log.headIndex).toBe(4);
     await c.clock.advance(100);
     expect((await c.converged()).differing).toEqual(['replica-1', 'replica-3']);
     expect(await c.drain()).toBe(true);

@@ -16,6 +16,7 @@ import {
   type NodeRole,
   type QueryResult,
   SqlError,
+  type SqlValue,
   type WalRecord,
 } from './db/types.ts';
 import { History } from './history.ts';
@@ -259,7 +260,7 @@ export class Cluster {
         action: 'placeOrder',
         total: args.total,
       });
-      const sql = placeOrderSql(args.user, args.total, EPOCH_MS + this.clock.now());
+      const order = placeOrderRow(args.user, args.total, EPOCH_MS + this.clock.now());
       const fail = (error: string, code?: string) =>
         this.later<WriteOutcome>(this.settings.commitMs, () => {
           this.history.record({ type: 'write.fail', op, node, error, code });
@@ -267,7 +268,7 @@ export class Cluster {
         });
       if (this.statusOf(node) !== 'up') return fail(CONNECTION_REFUSED);
       try {
-        const result = await this.db(node).write(sql);
+        const result = await this.db(node).insert('orders', [order]);
         const [entry] = this.commit(result.txns, result.endLsn);
         const orderId = Number(result.results[0]?.rows[0]?.order_id);
         return this.later<WriteOutcome>(this.settings.commitMs, () => {
@@ -428,7 +429,7 @@ export class Cluster {
         throw new Error(
           `log entry ${entryIndex} is too old to inspect (only the last ${RECENT_ENTRIES_KEPT} pruned entries are kept)`,
         );
-      return this.db(this.primaryName()).walRecords(entry.startLsn, entry.lsn, entry.xid);
+      return this.db(this.primaryName()).walRecords(entry.startLsn, entry.xid);
     });
   }
 
@@ -578,7 +579,8 @@ function int(n: number): string {
 }
 
 /** The seed's createOrder: `INSERT INTO orders (user_id, total_amount, status) ... RETURNING order_id`. */
-export function placeOrderSql(user: number, total: number, createdAtMs: number): string {
+export function placeOrderRow(user: number, total: number, createdAtMs: number): Record<string, SqlValue> {
+  if (!Number.isSafeInteger(user)) throw new Error(`expected a whole number for user, got ${user}`);
   if (!Number.isFinite(total)) throw new Error(`expected a number for total, got ${total}`);
-  return `INSERT INTO orders (user_id, total_amount, status, created_at) VALUES (${int(user)}, ${total}, 'PENDING', '${new Date(createdAtMs).toISOString()}') RETURNING order_id`;
+  return { user_id: user, total_amount: total, status: 'PENDING', created_at: new Date(createdAtMs).toISOString() };
 }

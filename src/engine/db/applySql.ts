@@ -4,10 +4,20 @@
  * logical apply workers do), consecutive inserts or deletes into one table merged into a
  * single set-based statement. Pure: returns text, runs nothing.
  */
-import type { CapturedTxn, RowChange } from './types.ts';
+import type { CapturedTxn, RowChange, SqlValue } from './types.ts';
 
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function sqlLiteral(value: SqlValue): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+    return String(value);
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return `'${value.replaceAll("'", "''")}'`;
 }
 
 export function jsonLiteral(value: unknown): string {

@@ -5,7 +5,7 @@
  * links or the cluster.
  */
 import type { PGliteInterface } from '@electric-sql/pglite';
-import { applyBatchSql, quoteIdent } from './applySql.ts';
+import { applyBatchSql, quoteIdent, sqlLiteral } from './applySql.ts';
 import { formatLsn, parseLsn } from './lsn.ts';
 import { REPLICATED_TABLES, TAKE_CAPTURED_SQL } from './schema.ts';
 import {
@@ -15,6 +15,7 @@ import {
   type QueryResult,
   type RowChange,
   SqlError,
+  type SqlValue,
   toSqlErrorInfo,
   type WalRecord,
   type WriteResult,
@@ -78,7 +79,35 @@ export function groupCaptured(statements: CapturedStatement[], endLsn: number): 
 }
 
 export class NodeCore implements NodeHandle {
+  /** Whether the capture triggers are on for this session (see CAPTURE_ON in schema.ts). */
+  private triggersOn = true;
+
   private constructor(private readonly pg: Pg) {}
+
+  private captureMode(on: boolean): string {
+    if (this.triggersOn === on) return '';
+    this.triggersOn = on;
+    return `SET replica_lab.capture = '${on ? 'on' : 'off'}';\n`;
+  }
+
+  async insert(table: string, rows: Record<string, SqlValue>[]): Promise<WriteResult> {
+    const columns = Object.keys(rows[0] ?? {});
+    const t = quoteIdent(table);
+    const sql = `${this.captureMode(false)}INSERT INTO ${t} (${columns.map(quoteIdent).join(', ')}) VALUES ${rows
+      .map((r) => `(${columns.map((c) => sqlLiteral(r[c])).join(', ')})`)
+      .join(', ')} RETURNING to_json(${t}.*)::text AS rl_row, pg_current_xact_id()::text AS rl_xid, pg_current_wal_insert_lsn()::text AS rl_lsn`;
+    const results = await guarded(() => this.pg.exec(sql));
+    const returned = results.at(-1)?.rows as { rl_row: string; rl_xid: string; rl_lsn: string }[];
+    const inserted = returned.map((r) => JSON.parse(r.rl_row) as Row);
+    // The position after the last row's WAL records; the commit record follows it.
+    const lsn = parseLsn(returned.at(-1)?.rl_lsn ?? '0/0');
+    const txn: CapturedTxn = { xid: Number(returned[0]?.rl_xid), lsn, changes: toChanges(table, 'INSERT', inserted) };
+    return {
+      results: [{ rows: inserted, fields: columns, affectedRows: inserted.length }],
+      txns: inserted.length ? [txn] : [],
+      endLsn: lsn,
+    };
+  }
 
   /** Wraps a freshly booted PGlite and sets its role. */
   static async open(pg: Pg, role: NodeRole): Promise<NodeCore> {
@@ -101,13 +130,15 @@ export class NodeCore implements NodeHandle {
   async write(sql: string, params?: unknown[]): Promise<WriteResult> {
     try {
       if (params) {
+        if (!this.triggersOn) await this.pg.exec(this.captureMode(true));
         const result = toResult(await this.pg.query(sql, params));
         return { results: [result], ...(await this.takeCaptured()) };
       }
-      const results = await this.pg.exec(`BEGIN;\n${sql}\n;\nCOMMIT;\n${TAKE_CAPTURED_SQL}`);
+      const mode = this.captureMode(true);
+      const results = await this.pg.exec(`${mode}BEGIN;\n${sql}\n;\nCOMMIT;\n${TAKE_CAPTURED_SQL}`);
       const taken = results.pop() as unknown as { rows: { end_lsn: string; captured: string }[] };
       return {
-        results: results.slice(1, -1).map(toResult),
+        results: results.slice(mode ? 2 : 1, -1).map(toResult),
         ...parseTaken(taken.rows[0]),
       };
     } catch (err) {
@@ -142,17 +173,17 @@ export class NodeCore implements NodeHandle {
     });
   }
 
-  walRecords(fromLsn: number, toLsn: number, xid: number): Promise<WalRecord[]> {
+  walRecords(fromLsn: number, xid: number): Promise<WalRecord[]> {
     return guarded(async () => {
-      // PGlite does not flush WAL at commit and has no WAL writer; pg_walinspect reads
-      // only flushed WAL, so flush it first when the range reaches past it.
-      const flushed = await this.pg.query<{ lsn: string }>('SELECT pg_current_wal_flush_lsn()::text AS lsn');
-      if (parseLsn(flushed.rows[0].lsn) < toLsn) await this.pg.exec('CHECKPOINT');
+      // PGlite does not flush WAL at commit and has no WAL writer; pg_walinspect reads only
+      // flushed WAL, so flush it first. The range runs to the end of the WAL so that the
+      // transaction's commit record is included; filtering by xid keeps only its records.
+      await this.pg.exec('CHECKPOINT');
       const r = await this.pg.query<Record<string, string | number>>(
         `SELECT start_lsn::text, end_lsn::text, resource_manager, record_type, record_length, xid::text::bigint AS xid, description
-           FROM pg_get_wal_records_info($1::text::pg_lsn, $2::text::pg_lsn)
-          WHERE xid::text::bigint = $3`,
-        [formatLsn(fromLsn), formatLsn(toLsn), xid],
+           FROM pg_get_wal_records_info($1::text::pg_lsn, pg_current_wal_flush_lsn())
+          WHERE xid::text::bigint = $2`,
+        [formatLsn(fromLsn), xid],
       );
       return r.rows.map((row) => ({
         startLsn: String(row.start_lsn),

@@ -135,17 +135,24 @@ END
 $fn$;
 `;
 
+/**
+ * The app's own inserts capture their rows from their RETURNING clause instead (one
+ * statement, no trigger call: see NodeCore.insert); they switch the triggers off for the
+ * session with `SET replica_lab.capture = 'off'`, and console writes switch them back on.
+ */
+const CAPTURE_ON = "WHEN (current_setting('replica_lab.capture', true) IS DISTINCT FROM 'off')";
+
 export function captureTriggersSql(): string {
   return REPLICATED_TABLES.map(
     ({ name }) => `
 CREATE TRIGGER replica_lab_capture_insert AFTER INSERT ON ${name}
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION replica_lab.capture();
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT ${CAPTURE_ON} EXECUTE FUNCTION replica_lab.capture();
 CREATE TRIGGER replica_lab_capture_update AFTER UPDATE ON ${name}
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION replica_lab.capture();
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT ${CAPTURE_ON} EXECUTE FUNCTION replica_lab.capture();
 CREATE TRIGGER replica_lab_capture_delete AFTER DELETE ON ${name}
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION replica_lab.capture();
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT ${CAPTURE_ON} EXECUTE FUNCTION replica_lab.capture();
 CREATE TRIGGER replica_lab_capture_truncate AFTER TRUNCATE ON ${name}
-  FOR EACH STATEMENT EXECUTE FUNCTION replica_lab.capture();`,
+  FOR EACH STATEMENT ${CAPTURE_ON} EXECUTE FUNCTION replica_lab.capture();`,
   ).join('\n');
 }
 

@@ -88,18 +88,27 @@ export function toSqlErrorInfo(err: unknown): SqlErrorInfo {
 
 export type NodeRole = 'primary' | 'replica';
 
+/** A value the engine writes: rendered as an SQL literal (strings quoted, never spliced raw). */
+export type SqlValue = string | number | boolean | null;
+
 /** Everything the engine asks of one database node, wherever it runs. */
 export interface NodeHandle {
   /** Run SQL as a client write on a primary and return what was captured. */
   write(sql: string, params?: unknown[]): Promise<WriteResult>;
+  /**
+   * Insert rows into one table on a primary in a single statement, capturing them from its
+   * RETURNING clause (the fast path for the app's own writes). `results[0].rows` holds the
+   * inserted rows as stored (defaults and serial ids filled in).
+   */
+  insert(table: string, rows: Record<string, SqlValue>[]): Promise<WriteResult>;
   /** Run one statement (with parameters) and return its rows. */
   query(sql: string, params?: unknown[]): Promise<QueryResult>;
   /** Run any SQL text (several statements allowed), as a console does. */
   exec(sql: string): Promise<QueryResult[]>;
   /** Apply transactions received from the primary, atomically, in order. */
   apply(txns: CapturedTxn[]): Promise<void>;
-  /** Physical WAL records of one transaction between two positions. */
-  walRecords(fromLsn: number, toLsn: number, xid: number): Promise<WalRecord[]>;
+  /** Physical WAL records of transaction `xid`, from `fromLsn` to the end of the WAL. */
+  walRecords(fromLsn: number, xid: number): Promise<WalRecord[]>;
   /** Read-only (replica) or read-write (primary). */
   setRole(role: NodeRole): Promise<void>;
   /** Every replicated table, rows ordered by key: used to check convergence. */
