@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { VirtualClock } from './clock.ts';
+import { ClockDriver } from './clockDriver.ts';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('clock driver', () => {
+  it('moves engine time with wall time at the chosen speed, and not at all while paused', async () => {
+    vi.useFakeTimers();
+    let wall = 0;
+    const clock = new VirtualClock();
+    const fired: number[] = [];
+    clock.schedule(300, () => void fired.push(clock.now()));
+    const driver = new ClockDriver(clock, 16, () => wall);
+    driver.setSpeed(4);
+    driver.play();
+    for (let i = 0; i < 5; i++) {
+      wall += 20;
+      await vi.advanceTimersByTimeAsync(16);
+    }
+    expect(clock.now()).toBe(400);
+    expect(fired).toEqual([300]);
+    driver.pause();
+    wall += 1000;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(clock.now()).toBe(400);
+  });
+
+  it('steps exactly one event and pauses; speed stays within 0.25x-8x', async () => {
+    const clock = new VirtualClock();
+    clock.schedule(1000, () => {});
+    clock.schedule(2000, () => {});
+    const driver = new ClockDriver(clock, 16, () => 0);
+    expect(await driver.step()).toBe(true);
+    expect(clock.now()).toBe(1000);
+    expect(driver.getState().paused).toBe(true);
+    for (let i = 0; i < 10; i++) driver.faster();
+    expect(driver.getState().speed).toBe(8);
+    for (let i = 0; i < 10; i++) driver.slower();
+    expect(driver.getState().speed).toBe(0.25);
+  });
+});
