@@ -19,6 +19,10 @@ import {
   type SqlValue,
   type WalRecord,
 } from './db/types.ts';
+import { type AppServer, AppTier, type DataKind, type SessionStore } from './app/appTier.ts';
+import { type LoadOptions, LoadGenerator } from './app/loadGenerator.ts';
+import { DEFAULT_RYW, decideRead, type ReadDecision, type ReadPolicy, type RywStrategy } from './app/routing.ts';
+import { sqlLiteral } from './db/applySql.ts';
 import { History } from './history.ts';
 import { SeededRandom } from './random.ts';
 import { type LogEntry, PrimaryLog, RECENT_ENTRIES_KEPT } from './replication/primaryLog.ts';
@@ -48,6 +52,8 @@ export interface WriteOutcome {
   node: string;
   orderId?: number;
   lsn?: number;
+  /** With the optimistic-UI strategy: the honest message shown to the customer. */
+  message?: string;
   error?: string;
   code?: string;
 }
@@ -66,7 +72,14 @@ export interface NodeSnapshot {
   name: string;
   role: Role;
   status: NodeStatus;
+  /** Client operations and replayed transactions in the last second of engine time. */
+  opsPerSec: number;
+  /** opsPerSec against the node's capacity (the seed: 10,000 ops/s). */
+  utilisation: number;
 }
+
+/** Shown with an order when the optimistic-UI strategy is on (the seed's solution 3). */
+export const OPTIMISTIC_MESSAGE = 'Order placed! It may take a few seconds to appear in your order history.';
 
 export interface ClusterSnapshot {
   nowMs: number;
@@ -74,6 +87,13 @@ export interface ClusterSnapshot {
   state: string;
   nodes: NodeSnapshot[];
   replication: ReplicationStatus[];
+  app: {
+    servers: string[];
+    readPolicy: ReadPolicy;
+    sessionStore: SessionStore;
+    strategies: Record<DataKind, RywStrategy>;
+    load: LoadOptions | null;
+  };
   log: { headIndex: number; headLsn: number; retainedEntries: number; retainedBytes: number; prunedEntries: number };
   historyLength: number;
 }
@@ -88,7 +108,12 @@ export class Cluster {
   private readonly streams = new Map<string, ReplicaStream>();
   private log!: PrimaryLog;
   private nextOp = 0;
-  private roundRobin = 0;
+  /** The app servers, their sessions and routing configuration (issue: read/write splitting). */
+  readonly app: AppTier;
+  readonly load: LoadGenerator;
+  private readonly replayWaiters = new Set<{ node: string; lsn: number; done: (ok: boolean) => void }>();
+  /** Engine times of recent operations per node, for ops/s. */
+  private readonly recentOps = new Map<string, number[]>();
   private writesSinceCheckpoint = 0;
   private readonly listeners = new Set<() => void>();
   private cachedSnapshot: ClusterSnapshot | undefined;
@@ -110,6 +135,18 @@ export class Cluster {
     });
     this.actor = createActor(machine, { clock: this.clock, input: { nodes, restartMs: settings.restartMs } });
     this.clock.onTick(() => this.changed());
+    this.app = new AppTier(settings.appServers);
+    this.load = new LoadGenerator(this.clock, this.random, {
+      placeOrder: (user, total) => void this.placeOrder({ user, total, client: 'load' }),
+      readOrders: (user) => void this.readOrders({ user, client: 'load' }),
+      browse: (user, category) => void this.browse({ user, category }),
+      analyticsQuery: (user) => void this.analyticsQuery({ user }),
+    });
+    this.history.onRecord((e) => {
+      if (e.type !== 'repl.applied') return;
+      this.countOp(e.node);
+      this.wakeReplayWaiters(e.node, e.lsn);
+    });
   }
 
   /** Boots every node from the snapshot and returns a running cluster at engine time 0. */
@@ -245,20 +282,25 @@ export class Cluster {
     return new Later(new Promise<T>((resolve) => this.clock.schedule(delayMs, () => resolve(work()))));
   }
 
-  /** Places an order as `user` (the seed's createOrder: one INSERT into orders). */
-  placeOrder(args: { user: number; total: number; node?: string; client?: string }): Promise<WriteOutcome> {
+  /**
+   * Places an order as `user` (the seed's createOrder: one INSERT into orders). Sent to
+   * `node` directly when given (as a client that reaches that node would), otherwise
+   * through an app server (`via`, or the load balancer's pick) to the current primary.
+   */
+  placeOrder(args: { user: number; total: number; node?: string; via?: string; client?: string }): Promise<WriteOutcome> {
     return this.command<WriteOutcome>('placeOrder', async () => {
+      const server = args.node ? undefined : this.app.server(args.via);
       const node = this.resolve(args.node ?? CURRENT_PRIMARY);
       const op = ++this.nextOp;
-      const client = args.client ?? `user-${args.user}`;
       this.history.record({
         type: 'write.invoke',
         op,
-        client,
+        client: args.client ?? `user-${args.user}`,
         user: args.user,
         node,
         action: 'placeOrder',
         total: args.total,
+        ...(server ? { via: server.name } : {}),
       });
       const order = placeOrderRow(args.user, args.total, EPOCH_MS + this.clock.now());
       const fail = (error: string, code?: string) =>
@@ -270,18 +312,22 @@ export class Cluster {
       try {
         const result = await this.db(node).insert('orders', [order]);
         const [entry] = this.commit(result.txns, result.endLsn);
+        this.countOp(node);
         const orderId = Number(result.results[0]?.rows[0]?.order_id);
+        const lsn = entry?.lsn ?? result.endLsn;
         return this.later<WriteOutcome>(this.settings.commitMs, () => {
           this.history.record({
             type: 'write.ok',
             op,
             node,
-            lsn: entry?.lsn ?? result.endLsn,
+            lsn,
             xid: entry?.xid ?? 0,
             entry: entry?.index ?? 0,
             orderIds: entry?.orderIds ?? [],
           });
-          return { op, ok: true, node, orderId, lsn: entry?.lsn ?? result.endLsn };
+          if (server) this.app.noteWrite(server, args.user, this.clock.now(), lsn);
+          const optimistic = this.app.strategies.orders.name === 'optimistic';
+          return { op, ok: true, node, orderId, lsn, ...(optimistic ? { message: OPTIMISTIC_MESSAGE } : {}) };
         });
       } catch (err) {
         if (!(err instanceof SqlError)) throw err;
@@ -291,19 +337,77 @@ export class Cluster {
     });
   }
 
-  /** Reads a user's orders from `node`, or round robin over the replicas (the seed's getReadDB). */
-  readOrders(args: { user: number; node?: string; client?: string }): Promise<ReadOutcome> {
-    return this.command<ReadOutcome>('readOrders', async () => {
-      const node = args.node ? this.resolve(args.node) : this.nextReplica();
+  /** "My orders": a user's order ids, from `node`, or as the app tier routes the read. */
+  readOrders(args: { user: number; node?: string; via?: string; client?: string }): Promise<ReadOutcome> {
+    return this.read('readOrders', 'orders', args, (node) =>
+      this.readQuery(node, `SELECT order_id FROM orders WHERE user_id = ${int(args.user)} ORDER BY order_id`).then((r) =>
+        r.rows.map((row) => Number(row.order_id)),
+      ),
+    );
+  }
+
+  /** Browses a category of products (reads that tolerate staleness: the seed's async data). */
+  browse(args: { user: number; category?: string; node?: string; via?: string }): Promise<ReadOutcome> {
+    const category = args.category ?? 'Electronics';
+    return this.read('browse', 'products', args, async (node) => {
+      await this.readQuery(
+        node,
+        `SELECT product_id, name, price FROM products WHERE category = ${sqlLiteral(category)} ORDER BY product_id`,
+      );
+      return [];
+    });
+  }
+
+  /**
+   * The seed's getTopSellingProducts on its dedicated analytics replica (the last replica):
+   * a heavy query that keeps that replica busy, so its replay falls behind.
+   */
+  analyticsQuery(args: { user?: number; via?: string } = {}): Promise<ReadOutcome> {
+    const node = this.replicaNames().at(-1) ?? PRIMARY;
+    return this.read('analyticsQuery', 'analytics', { user: args.user ?? 0, via: args.via, node }, async (n) => {
+      await this.readQuery(
+        n,
+        `SELECT p.product_id, p.name, sum(oi.quantity) AS total_sold
+           FROM products p JOIN order_items oi ON p.product_id = oi.product_id
+          GROUP BY p.product_id ORDER BY total_sold DESC LIMIT 100`,
+      );
+      this.streams.get(n)?.occupy(this.settings.analyticsCostMs);
+      return [];
+    });
+  }
+
+  /**
+   * One read: routed (unless `node` is given), possibly waiting for a replica to replay the
+   * session's last write (lsn-wait), run, and recorded with the node that served it.
+   */
+  private read(
+    action: string,
+    kind: DataKind | 'analytics',
+    args: { user: number; node?: string; via?: string; client?: string },
+    run: (node: string) => Promise<number[]>,
+  ): Promise<ReadOutcome> {
+    return this.command<ReadOutcome>(action, async () => {
+      const server = args.node ? undefined : this.app.server(args.via);
+      const decision: ReadDecision = server
+        ? this.route(server, args.user, kind)
+        : { node: this.resolve(args.node ?? CURRENT_PRIMARY), reason: 'sent straight to this node' };
       const op = ++this.nextOp;
+      const startedAt = this.clock.now();
       this.history.record({
         type: 'read.invoke',
         op,
         client: args.client ?? `user-${args.user}`,
         user: args.user,
-        node,
-        action: 'readOrders',
+        node: decision.node,
+        action,
+        reason: decision.reason,
+        ...(server ? { via: server.name } : {}),
       });
+      let node = decision.node;
+      if (decision.waitForLsn !== undefined) {
+        const caughtUp = await this.waitForReplay(node, decision.waitForLsn, decision.timeoutMs);
+        if (!caughtUp) node = decision.fallback;
+      }
       const fail = (error: string, code?: string) =>
         this.later<ReadOutcome>(this.settings.readMs, () => {
           this.history.record({ type: 'read.fail', op, node, error, code });
@@ -311,14 +415,13 @@ export class Cluster {
         });
       if (this.statusOf(node) !== 'up') return fail(CONNECTION_REFUSED);
       const replayLsn = this.replayLsnOf(node);
+      const lagMs = this.behindMsOf(node);
       try {
-        const rows = await this.readQuery(
-          node,
-          `SELECT order_id FROM orders WHERE user_id = ${int(args.user)} ORDER BY order_id`,
-        );
-        const orderIds = rows.rows.map((r) => Number(r.order_id));
+        const orderIds = await run(node);
+        this.countOp(node);
+        const waitedMs = this.clock.now() - startedAt;
         return this.later<ReadOutcome>(this.settings.readMs, () => {
-          this.history.record({ type: 'read.ok', op, node, orderIds, replayLsn });
+          this.history.record({ type: 'read.ok', op, node, orderIds, replayLsn, lagMs, waitedMs });
           return { op, ok: true, node, orderIds, replayLsn };
         });
       } catch (err) {
@@ -328,11 +431,93 @@ export class Cluster {
     });
   }
 
-  private nextReplica(): string {
-    const names = this.replicaNames();
-    const name = names[this.roundRobin % names.length];
-    this.roundRobin++;
-    return name;
+  /** Routing of one read by an app server: read-your-writes rule first, then the read policy. */
+  private route(server: AppServer, user: number, kind: DataKind | 'analytics'): ReadDecision {
+    const strategy = kind === 'analytics' ? DEFAULT_RYW : this.app.strategies[kind];
+    const decision = decideRead({
+      user,
+      nowMs: this.clock.now(),
+      primary: this.primaryName(),
+      replicas: this.replicaNames().map((name) => ({
+        name,
+        available: this.statusOf(name) === 'up',
+        behindMs: this.behindMsOf(name),
+        replayLsn: this.replayLsnOf(name),
+      })),
+      policy: this.app.policy,
+      strategy,
+      session: this.app.session(server, user),
+      rrIndex: server.rrIndex,
+      random: this.app.policy === 'random' ? this.random.next() : 0,
+    });
+    if (decision.advance) server.rrIndex++;
+    return decision;
+  }
+
+  /**
+   * Waits (in engine time) until `node` has replayed `lsn`, as a client polling
+   * pg_last_wal_replay_lsn() would; false after `timeoutMs` without it.
+   */
+  private waitForReplay(node: string, lsn: number, timeoutMs: number): Promise<boolean> {
+    if (this.replayLsnOf(node) >= lsn) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      let timer: number | undefined;
+      const waiter = {
+        node,
+        lsn,
+        done: (ok: boolean) => {
+          this.replayWaiters.delete(waiter);
+          if (timer !== undefined) this.clock.cancel(timer);
+          resolve(ok);
+        },
+      };
+      if (Number.isFinite(timeoutMs)) timer = this.clock.schedule(timeoutMs, () => waiter.done(false));
+      this.replayWaiters.add(waiter);
+    });
+  }
+
+  private wakeReplayWaiters(node: string, lsn: number): void {
+    for (const w of this.replayWaiters) if (w.node === node && lsn >= w.lsn) w.done(true);
+  }
+
+  /** Sets the read policy of every app server. */
+  setReadPolicy(policy: ReadPolicy): Promise<void> {
+    return this.command('setReadPolicy', () => {
+      this.app.policy = policy;
+      this.history.record({ type: 'config.changed', setting: 'readPolicy', value: policy });
+    });
+  }
+
+  /** Sets the read-your-writes strategy (and its parameters), for one kind of data or all. */
+  setRywStrategy(strategy: Partial<RywStrategy> & { name: RywStrategy['name'] }, kind?: DataKind): Promise<void> {
+    return this.command('setRywStrategy', () => {
+      for (const k of kind ? [kind] : (['orders', 'products'] as const)) {
+        this.app.strategies[k] = { ...this.app.strategies[k], ...strategy };
+      }
+      this.history.record({ type: 'config.changed', setting: `rywStrategy${kind ? `.${kind}` : ''}`, value: strategy.name });
+    });
+  }
+
+  setSessionStore(store: SessionStore): Promise<void> {
+    return this.command('setSessionStore', () => {
+      this.app.store = store;
+      this.history.record({ type: 'config.changed', setting: 'sessionStore', value: store });
+    });
+  }
+
+  /** Starts the load generator: writes/s and reads/s from many simulated users, seeded. */
+  startLoad(options: Partial<LoadOptions> = {}): Promise<void> {
+    return this.command('startLoad', () => {
+      this.load.start(options);
+      this.history.record({ type: 'config.changed', setting: 'load', value: 'started' });
+    });
+  }
+
+  stopLoad(): Promise<void> {
+    return this.command('stopLoad', () => {
+      this.load.stop();
+      this.history.record({ type: 'config.changed', setting: 'load', value: 'stopped' });
+    });
   }
 
   /** Changes a replica link's one-way delay (0-10,000 ms); in-flight entries keep theirs. */
@@ -468,6 +653,30 @@ export class Cluster {
     this.log.prune(min);
   }
 
+  private countOp(node: string): void {
+    const list = this.recentOps.get(node) ?? [];
+    list.push(this.clock.now());
+    if (list.length > 4096) list.splice(0, list.length - 2048);
+    this.recentOps.set(node, list);
+  }
+
+  /** Operations (client reads and writes, replayed transactions) in the last second. */
+  opsPerSec(node: string): number {
+    const since = this.clock.now() - 1000;
+    const list = this.recentOps.get(node) ?? [];
+    let n = 0;
+    for (let i = list.length - 1; i >= 0 && list[i] > since; i--) n++;
+    return n;
+  }
+
+  /** Engine ms since the oldest transaction `node` has not replayed committed (0 for the primary). */
+  behindMsOf(node: string): number {
+    const s = this.streams.get(node);
+    if (!s) return 0;
+    const next = this.log.get(s.replayed + 1);
+    return next ? this.clock.now() - next.committedAt : 0;
+  }
+
   private replayLsnOf(node: string): number {
     const s = this.streams.get(node);
     return s ? s.positions().replayLsn : this.log.headLsn;
@@ -528,7 +737,22 @@ export class Cluster {
       nowMs: now,
       seed: this.settings.seed,
       state: typeof machine.value === 'string' ? machine.value : JSON.stringify(machine.value),
-      nodes: this.nodeNames().map((name) => ({ name, ...machine.context.nodes[name] })),
+      nodes: this.nodeNames().map((name) => {
+        const opsPerSec = this.opsPerSec(name);
+        return {
+          name,
+          ...machine.context.nodes[name],
+          opsPerSec,
+          utilisation: opsPerSec / this.settings.capacityOpsPerSec,
+        };
+      }),
+      app: {
+        servers: this.app.servers.map((s) => s.name),
+        readPolicy: this.app.policy,
+        sessionStore: this.app.store,
+        strategies: { orders: { ...this.app.strategies.orders }, products: { ...this.app.strategies.products } },
+        load: this.load.running ? { ...this.load.running } : null,
+      },
       replication: this.log
         ? this.replicaNames().map((name) => {
             const s = this.stream(name);
@@ -563,6 +787,7 @@ export class Cluster {
   }
 
   async close(): Promise<void> {
+    this.load.stop();
     this.actor.stop();
     await Promise.all([...this.dbs.values()].map((db) => db.close().catch(() => undefined)));
   }

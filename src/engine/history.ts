@@ -5,11 +5,44 @@
  */
 
 export type HistoryEvent =
-  | { type: 'write.invoke'; op: number; client: string; user: number; node: string; action: string; total?: number }
+  | {
+      type: 'write.invoke';
+      op: number;
+      client: string;
+      user: number;
+      node: string;
+      action: string;
+      total?: number;
+      /** The app server that sent it (absent when sent straight to a node). */
+      via?: string;
+    }
   | { type: 'write.ok'; op: number; node: string; lsn: number; xid: number; entry: number; orderIds: number[] }
   | { type: 'write.fail'; op: number; node: string; error: string; code?: string }
-  | { type: 'read.invoke'; op: number; client: string; user: number; node: string; action: string }
-  | { type: 'read.ok'; op: number; node: string; orderIds: number[]; replayLsn: number }
+  | {
+      type: 'read.invoke';
+      op: number;
+      client: string;
+      user: number;
+      /** The node routing chose (a waiting read may still fall back to the primary). */
+      node: string;
+      action: string;
+      via?: string;
+      /** Why routing chose that node, in plain words. */
+      reason?: string;
+    }
+  | {
+      type: 'read.ok';
+      op: number;
+      /** The node that served the read. */
+      node: string;
+      orderIds: number[];
+      /** That node's replay position when it ran the query. */
+      replayLsn: number;
+      /** How far behind that node was (ms since its oldest unreplayed commit). */
+      lagMs?: number;
+      /** Time spent waiting for the node to catch up (lsn-wait) before querying. */
+      waitedMs?: number;
+    }
   | { type: 'read.fail'; op: number; node: string; error: string; code?: string }
   | { type: 'repl.sent'; node: string; entry: number; lsn: number }
   | { type: 'repl.received'; node: string; entry: number; lsn: number }
@@ -26,6 +59,7 @@ export type HistoryEvent =
       applyDelayMs?: number;
       applyRatePerSec?: number;
     }
+  | { type: 'config.changed'; setting: string; value: string }
   | { type: 'scenario.step'; index: number; action: string };
 
 export type Recorded = HistoryEvent & { seq: number; at: number };

@@ -31,6 +31,12 @@ export interface ClusterSettings {
   applyBatchMax: number;
   /** The primary runs CHECKPOINT after this many writes (PGlite never checkpoints by itself). */
   checkpointEveryWrites: number;
+  /** App servers behind the load balancer (the seed has 3). */
+  appServers: number;
+  /** How long one analytics query keeps its replica from replaying. */
+  analyticsCostMs: number;
+  /** Operations a node handles per second (the seed: 10,000), for utilisation. */
+  capacityOpsPerSec: number;
 }
 
 export const MAX_REPLICAS = 5;
@@ -61,6 +67,9 @@ export interface SettingsInput {
   restartMs?: number;
   applyBatchMax?: number;
   checkpointEveryWrites?: number;
+  appServers?: number;
+  analyticsCostMs?: number;
+  capacityOpsPerSec?: number;
 }
 
 function perReplica(value: number | number[] | undefined, index: number): number | undefined {
@@ -87,6 +96,9 @@ export function resolveSettings(input: SettingsInput = {}): ClusterSettings {
     restartMs: input.restartMs ?? 2000,
     applyBatchMax: input.applyBatchMax ?? 256,
     checkpointEveryWrites: input.checkpointEveryWrites ?? 500,
+    appServers: input.appServers ?? 3,
+    analyticsCostMs: input.analyticsCostMs ?? 200,
+    capacityOpsPerSec: input.capacityOpsPerSec ?? 10_000,
   };
 }
 

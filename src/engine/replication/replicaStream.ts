@@ -123,6 +123,19 @@ export class ReplicaStream {
     this.applyEventId = clock.scheduleAt(doneAt, () => this.replayNext(), `replay ${this.name}`);
   }
 
+  /**
+   * Keeps the replica busy for `ms` (a heavy analytics query): replay waits behind it, as
+   * the seed's analytics replica would fall behind.
+   */
+  occupy(ms: number): void {
+    this.lastApplyDoneAt = Math.max(this.lastApplyDoneAt, this.deps.clock.now()) + ms;
+    if (this.applyEventId !== undefined) {
+      this.deps.clock.cancel(this.applyEventId);
+      this.applyEventId = undefined;
+    }
+    this.scheduleApply();
+  }
+
   /** Re-plans the pending replay after the apply delay or rate changed. */
   replanApply(): void {
     if (this.applyEventId !== undefined) this.deps.clock.cancel(this.applyEventId);
