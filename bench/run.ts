@@ -42,7 +42,8 @@ async function benchBoot() {
 
 async function plainInsertsPerSec(n: number): Promise<number> {
   const pg = await PGlite.create({ loadDataDir: loadSnapshot() });
-  const sql = 'INSERT INTO orders (user_id, total_amount, status, created_at) VALUES ($1, $2, $3, $4) RETURNING order_id';
+  const sql =
+    'INSERT INTO orders (user_id, total_amount, status, created_at) VALUES ($1, $2, $3, $4) RETURNING order_id';
   await pg.exec('ALTER TABLE orders DISABLE TRIGGER USER');
   for (let i = 0; i < 200; i++) await pg.query(sql, [1001, 10, 'PENDING', '2025-11-17T10:00:00Z']);
   const [, ms] = await time(async () => {

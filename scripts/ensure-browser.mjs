@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 if (!existsSync('/usr/bin/chromium')) {
   const { chromium } = await import('@playwright/test');
   if (!existsSync(chromium.executablePath())) {
-    console.error('No /usr/bin/chromium: installing Playwright\'s Chromium (once)...');
+    console.error("No /usr/bin/chromium: installing Playwright's Chromium (once)...");
     execSync('npx playwright install chromium', { stdio: 'inherit' });
   }
 }

@@ -11,8 +11,8 @@ import {
   type NodeHandle,
   type NodeRole,
   type QueryResult,
-  type SqlValue,
   SqlError,
+  type SqlValue,
   type WalRecord,
   type WriteResult,
 } from '../engine/db/types.ts';

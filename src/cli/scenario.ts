@@ -33,7 +33,9 @@ function load(target: string): Scenario {
 
 function printText(s: ScenarioSummary): void {
   const out: string[] = [];
-  out.push(`${s.scenario} (seed ${s.seed}): steps ran until ${s.endMs} ms, replication drained at ${Math.round(s.drainedAtMs)} ms`);
+  out.push(
+    `${s.scenario} (seed ${s.seed}): steps ran until ${s.endMs} ms, replication drained at ${Math.round(s.drainedAtMs)} ms`,
+  );
   out.push('');
   out.push('writes:');
   for (const w of s.writes) {
@@ -52,7 +54,9 @@ function printText(s: ScenarioSummary): void {
   out.push('');
   out.push(`primary WAL at ${s.primaryLsn}; log entries retained: ${s.retainedEntries}`);
   for (const r of s.replicas) {
-    out.push(`  ${r.name.padEnd(10)} ${r.state.padEnd(12)} replay_lsn ${r.replayLsn}  behind by ${r.behindEntries} transactions`);
+    out.push(
+      `  ${r.name.padEnd(10)} ${r.state.padEnd(12)} replay_lsn ${r.replayLsn}  behind by ${r.behindEntries} transactions`,
+    );
   }
   out.push(
     s.converged

@@ -1,5 +1,5 @@
-import { createActor, setup } from 'xstate';
 import { describe, expect, it } from 'vitest';
+import { createActor, setup } from 'xstate';
 import { VirtualClock } from './clock.ts';
 
 describe('virtual clock', () => {

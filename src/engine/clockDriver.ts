@@ -10,6 +10,8 @@ export const SPEEDS = [0.25, 0.5, 1, 2, 4, 8] as const;
 export interface DriverState {
   paused: boolean;
   speed: number;
+  /** Set when an engine event failed while playing: the driver paused itself. */
+  error?: string;
 }
 
 export class ClockDriver {
@@ -40,7 +42,7 @@ export class ClockDriver {
 
   play(): void {
     if (!this.state.paused) return;
-    this.set({ paused: false });
+    this.set({ paused: false, error: undefined });
     this.lastWallMs = this.wallNow();
     this.loop();
   }
@@ -88,7 +90,14 @@ export class ClockDriver {
       // Cap a long gap (a hidden tab, a slow frame) so engine time does not leap ahead.
       const elapsed = Math.min(wall - this.lastWallMs, 250);
       this.lastWallMs = wall;
-      await this.clock.runUntil(this.clock.now() + elapsed * this.state.speed);
+      try {
+        await this.clock.runUntil(this.clock.now() + elapsed * this.state.speed);
+      } catch (err) {
+        // A failed event must not leave the clock silently stopped while "playing".
+        this.pause();
+        this.set({ error: err instanceof Error ? err.message : String(err) });
+        return;
+      }
       if (!this.state.paused) this.loop();
     }, this.frameMs);
   }

@@ -29,7 +29,8 @@ describe('replication on real PGlite nodes', () => {
     expect(await ordersOf(c, 'replica-1', 1001)).toEqual([write.orderId]);
     expect(await ordersOf(c, 'replica-3', 1001)).toEqual([]);
     await c.clock.runUntil(1000);
-    for (const r of ['replica-1', 'replica-2', 'replica-3']) expect(await ordersOf(c, r, 1001)).toEqual([write.orderId]);
+    for (const r of ['replica-1', 'replica-2', 'replica-3'])
+      expect(await ordersOf(c, r, 1001)).toEqual([write.orderId]);
     const applied = c.history.ofType('repl.applied').map((e) => [e.node, e.entry]);
     expect(applied).toEqual([
       ['replica-1', 1],
@@ -62,8 +63,14 @@ describe('replication on real PGlite nodes', () => {
     await settle(c, ...writes);
     expect(await c.drain()).toBe(true);
     for (const name of c.replicaNames()) {
-      const received = c.history.ofType('repl.received').filter((e) => e.node === name).map((e) => e.entry);
-      const applied = c.history.ofType('repl.applied').filter((e) => e.node === name).map((e) => e.entry);
+      const received = c.history
+        .ofType('repl.received')
+        .filter((e) => e.node === name)
+        .map((e) => e.entry);
+      const applied = c.history
+        .ofType('repl.applied')
+        .filter((e) => e.node === name)
+        .map((e) => e.entry);
       expect(received).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
       expect(applied).toEqual(received);
     }
@@ -76,7 +83,10 @@ describe('replication on real PGlite nodes', () => {
     await settle(c, c.placeOrder({ user: 1001, total: 5 }), c.placeOrder({ user: 1003, total: 7 }));
     await settle(
       c,
-      c.sql('primary', "UPDATE inventory SET quantity = quantity - 3 WHERE product_id IN (1, 2); DELETE FROM orders WHERE user_id = 1003"),
+      c.sql(
+        'primary',
+        'UPDATE inventory SET quantity = quantity - 3 WHERE product_id IN (1, 2); DELETE FROM orders WHERE user_id = 1003',
+      ),
     );
     // The app's inserts (captured from RETURNING) and console writes (triggers) alternate.
     await settle(c, c.placeOrder({ user: 1003, total: 8 }));
@@ -93,14 +103,21 @@ describe('replication on real PGlite nodes', () => {
   it("rejects a write on a replica with PostgreSQL's read-only error and changes nothing", async () => {
     cluster = await bootCluster({ seed: 1 });
     const c = cluster;
-    const attempt = c.sql('replica-2', "INSERT INTO orders (user_id, total_amount, created_at) VALUES (1001, 1, now())");
+    const attempt = c.sql(
+      'replica-2',
+      'INSERT INTO orders (user_id, total_amount, created_at) VALUES (1001, 1, now())',
+    );
     const outcome = settle(c, attempt).then(
       () => 'accepted',
       (err: Error) => err.message,
     );
     expect(await outcome).toBe('cannot execute INSERT in a read-only transaction');
     const [placed] = await settle(c, c.placeOrder({ user: 1001, total: 3, node: 'replica-2' }));
-    expect(placed).toMatchObject({ ok: false, error: 'cannot execute INSERT in a read-only transaction', code: '25006' });
+    expect(placed).toMatchObject({
+      ok: false,
+      error: 'cannot execute INSERT in a read-only transaction',
+      code: '25006',
+    });
     const [[count]] = await settle(c, c.sql('replica-2', 'SELECT count(*)::int AS n FROM orders'));
     expect(count.rows[0].n).toBe(0);
     expect(c.getSnapshot().log.headIndex).toBe(0);
@@ -111,7 +128,10 @@ describe('replication on real PGlite nodes', () => {
     const c = cluster;
     const failing = settle(
       c,
-      c.sql('primary', "INSERT INTO orders (user_id, total_amount, created_at) VALUES (1004, 9, now()); COMMIT; SELECT 1/0;"),
+      c.sql(
+        'primary',
+        'INSERT INTO orders (user_id, total_amount, created_at) VALUES (1004, 9, now()); COMMIT; SELECT 1/0;',
+      ),
     ).catch((err: Error) => err.message);
     expect(await failing).toBe('division by zero');
     expect(c.getSnapshot().log.headIndex).toBe(1);
@@ -132,7 +152,10 @@ describe('replication on real PGlite nodes', () => {
     const grown = c.getSnapshot();
     expect(grown.log.retainedEntries).toBe(5);
     expect(grown.log.retainedBytes).toBeGreaterThan(0);
-    expect(grown.replication.find((r) => r.name === 'replica-2')).toMatchObject({ state: 'disconnected', behindEntries: 5 });
+    expect(grown.replication.find((r) => r.name === 'replica-2')).toMatchObject({
+      state: 'disconnected',
+      behindEntries: 5,
+    });
     expect(await ordersOf(c, 'replica-2', 1002)).toEqual([]);
 
     await settle(c, c.reconnect('replica-2'));

@@ -7,8 +7,12 @@
  * deterministically with replication.
  */
 import { type Actor, createActor, fromPromise, waitFor } from 'xstate';
+import { type AppServer, AppTier, type DataKind, type SessionStore } from './app/appTier.ts';
+import { LoadGenerator, type LoadOptions } from './app/loadGenerator.ts';
+import { DEFAULT_RYW, decideRead, type ReadDecision, type ReadPolicy, type RywStrategy } from './app/routing.ts';
 import { VirtualClock } from './clock.ts';
 import { clusterMachine, type NodeLifecycle, type NodeStatus, type Role } from './clusterMachine.ts';
+import { sqlLiteral } from './db/applySql.ts';
 import { parseLsn } from './db/lsn.ts';
 import {
   type CapturedTxn,
@@ -19,10 +23,6 @@ import {
   type SqlValue,
   type WalRecord,
 } from './db/types.ts';
-import { type AppServer, AppTier, type DataKind, type SessionStore } from './app/appTier.ts';
-import { type LoadOptions, LoadGenerator } from './app/loadGenerator.ts';
-import { DEFAULT_RYW, decideRead, type ReadDecision, type ReadPolicy, type RywStrategy } from './app/routing.ts';
-import { sqlLiteral } from './db/applySql.ts';
 import { History } from './history.ts';
 import { SeededRandom } from './random.ts';
 import { type LogEntry, PrimaryLog, RECENT_ENTRIES_KEPT } from './replication/primaryLog.ts';
@@ -287,7 +287,13 @@ export class Cluster {
    * `node` directly when given (as a client that reaches that node would), otherwise
    * through an app server (`via`, or the load balancer's pick) to the current primary.
    */
-  placeOrder(args: { user: number; total: number; node?: string; via?: string; client?: string }): Promise<WriteOutcome> {
+  placeOrder(args: {
+    user: number;
+    total: number;
+    node?: string;
+    via?: string;
+    client?: string;
+  }): Promise<WriteOutcome> {
     return this.command<WriteOutcome>('placeOrder', async () => {
       const server = args.node ? undefined : this.app.server(args.via);
       const node = this.resolve(args.node ?? CURRENT_PRIMARY);
@@ -340,8 +346,8 @@ export class Cluster {
   /** "My orders": a user's order ids, from `node`, or as the app tier routes the read. */
   readOrders(args: { user: number; node?: string; via?: string; client?: string }): Promise<ReadOutcome> {
     return this.read('readOrders', 'orders', args, (node) =>
-      this.readQuery(node, `SELECT order_id FROM orders WHERE user_id = ${int(args.user)} ORDER BY order_id`).then((r) =>
-        r.rows.map((row) => Number(row.order_id)),
+      this.readQuery(node, `SELECT order_id FROM orders WHERE user_id = ${int(args.user)} ORDER BY order_id`).then(
+        (r) => r.rows.map((row) => Number(row.order_id)),
       ),
     );
   }
@@ -494,7 +500,11 @@ export class Cluster {
       for (const k of kind ? [kind] : (['orders', 'products'] as const)) {
         this.app.strategies[k] = { ...this.app.strategies[k], ...strategy };
       }
-      this.history.record({ type: 'config.changed', setting: `rywStrategy${kind ? `.${kind}` : ''}`, value: strategy.name });
+      this.history.record({
+        type: 'config.changed',
+        setting: `rywStrategy${kind ? `.${kind}` : ''}`,
+        value: strategy.name,
+      });
     });
   }
 

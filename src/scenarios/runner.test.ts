@@ -70,7 +70,14 @@ describe('scenario CLI', () => {
     const file = join(dir, 'bad.json');
     writeFileSync(
       file,
-      JSON.stringify({ version: 1, name: 'bad', steps: [{ at: 0, do: 'placeOrder', user: 1001 }, { do: 'readOrdrs', user: 1 }] }),
+      JSON.stringify({
+        version: 1,
+        name: 'bad',
+        steps: [
+          { at: 0, do: 'placeOrder', user: 1001 },
+          { do: 'readOrdrs', user: 1 },
+        ],
+      }),
     );
     const run = cli(file, '--json');
     expect(run.status).toBe(2);

@@ -3,7 +3,7 @@
  * summarises the run from the history. The same code runs headless (CLI, tests: the
  * clock as fast as possible) and in the page (the clock driven by the player).
  */
-import { classifyReads } from '../engine/checker/staleReads.ts';
+import { type Anomaly, classifyReads } from '../engine/checker/consistency.ts';
 import { Cluster, type NodeFactory } from '../engine/cluster.ts';
 import { formatLsn } from '../engine/db/lsn.ts';
 import type { Scenario, Step } from './schema.ts';
@@ -20,15 +20,43 @@ export interface ScenarioSummary {
     op: number;
     at: number;
     user: number;
+    action: string;
+    via?: string;
+    /** The node that served the read (same as servedBy; kept from format 1's first summary). */
     node: string;
+    servedBy: string;
     orderIds: number[];
+    /** Missed a write acknowledged (to anyone) before the read began. */
     stale: boolean;
+    anomalies: Anomaly[];
+    /** The user's own acknowledged orders the read did not return. */
     missedOrderIds: number[];
+    /** The newest acknowledged write the serving node had not replayed. */
+    missedWrite?: { orderId: number; lsn: string; ackAt: number };
+    /** Orders an earlier read showed that this one did not (monotonic-read violation). */
+    vanishedOrderIds?: number[];
     replayLsn?: string;
+    latencyMs: number;
     error?: string;
   }[];
   staleReads: number;
-  writes: { op: number; at: number; user: number; node: string; ok: boolean; orderId?: number; lsn?: string; ackAt?: number; error?: string }[];
+  rywViolations: number;
+  monotonicViolations: number;
+  /** Share of successful reads the primary served. */
+  primaryReadShare: number;
+  readLatencyP50Ms: number;
+  readLatencyP99Ms: number;
+  writes: {
+    op: number;
+    at: number;
+    user: number;
+    node: string;
+    ok: boolean;
+    orderId?: number;
+    lsn?: string;
+    ackAt?: number;
+    error?: string;
+  }[];
   replicas: {
     name: string;
     status: string;
@@ -50,9 +78,35 @@ export interface ScenarioSummary {
 export function runStep(cluster: Cluster, step: Step): Promise<unknown> {
   switch (step.do) {
     case 'placeOrder':
-      return cluster.placeOrder({ user: step.user, total: step.total, node: step.node });
+      return cluster.placeOrder({ user: step.user, total: step.total, node: step.node, via: step.via });
     case 'readOrders':
-      return cluster.readOrders({ user: step.user, node: step.node });
+      return cluster.readOrders({ user: step.user, node: step.node, via: step.via });
+    case 'browse':
+      return cluster.browse({ user: step.user ?? 1000, category: step.category, node: step.node, via: step.via });
+    case 'analyticsQuery':
+      return cluster.analyticsQuery({ via: step.via });
+    case 'setReadPolicy':
+      return cluster.setReadPolicy(step.policy);
+    case 'setRywStrategy':
+      return cluster.setRywStrategy(
+        {
+          name: step.strategy,
+          ...(step.windowMs !== undefined ? { windowMs: step.windowMs } : {}),
+          ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
+          ...(step.maxLagMs !== undefined ? { maxLagMs: step.maxLagMs } : {}),
+        },
+        step.kind,
+      );
+    case 'setSessionStore':
+      return cluster.setSessionStore(step.store);
+    case 'startLoad':
+      return cluster.startLoad({
+        ...(step.writesPerSec !== undefined ? { writesPerSec: step.writesPerSec } : {}),
+        ...(step.readsPerSec !== undefined ? { readsPerSec: step.readsPerSec } : {}),
+        ...(step.users !== undefined ? { users: step.users } : {}),
+      });
+    case 'stopLoad':
+      return cluster.stopLoad();
     case 'setLag':
       return cluster.setLag(step.node, step.ms);
     case 'setApplyDelay':
@@ -135,6 +189,14 @@ export async function runScenario(
   }
 }
 
+/** Nearest-rank percentile of sorted values (0 when empty). */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+const round = (n: number, digits = 2) => Number(n.toFixed(digits));
+
 export async function summarize(cluster: Cluster, name: string, endMs: number): Promise<ScenarioSummary> {
   const history = cluster.history.all();
   const verdicts = classifyReads(history);
@@ -153,6 +215,9 @@ export async function summarize(cluster: Cluster, name: string, endMs: number): 
   }
   const snap = cluster.getSnapshot();
   const { converged, differing } = await cluster.converged();
+  const ok = verdicts.filter((v) => v.ok);
+  const count = (a: Anomaly) => verdicts.filter((v) => v.anomalies.includes(a)).length;
+  const latencies = ok.map((v) => v.latencyMs).sort((a, b) => a - b);
   return {
     scenario: name,
     seed: cluster.settings.seed,
@@ -162,14 +227,34 @@ export async function summarize(cluster: Cluster, name: string, endMs: number): 
       op: v.op,
       at: v.at,
       user: v.user,
+      action: v.action,
+      ...(v.via ? { via: v.via } : {}),
       node: v.node,
+      servedBy: v.node,
       orderIds: v.orderIds,
       stale: v.stale,
-      missedOrderIds: v.missed.map((m) => m.orderId),
+      anomalies: v.anomalies,
+      missedOrderIds: v.missedOwn.map((m) => m.orderId),
+      ...(v.missedWrite
+        ? {
+            missedWrite: {
+              orderId: v.missedWrite.orderId,
+              lsn: formatLsn(v.missedWrite.lsn),
+              ackAt: v.missedWrite.ackAt,
+            },
+          }
+        : {}),
+      ...(v.vanished ? { vanishedOrderIds: v.vanished.orderIds } : {}),
       ...(v.replayLsn !== undefined ? { replayLsn: formatLsn(v.replayLsn) } : {}),
+      latencyMs: round(v.latencyMs),
       ...(v.error ? { error: v.error } : {}),
     })),
-    staleReads: verdicts.filter((v) => v.stale).length,
+    staleReads: count('stale'),
+    rywViolations: count('read-your-writes'),
+    monotonicViolations: count('monotonic'),
+    primaryReadShare: ok.length ? round(ok.filter((v) => v.node === cluster.primaryName()).length / ok.length, 4) : 0,
+    readLatencyP50Ms: round(percentile(latencies, 0.5)),
+    readLatencyP99Ms: round(percentile(latencies, 0.99)),
     writes,
     replicas: snap.replication.map((r) => ({
       name: r.name,

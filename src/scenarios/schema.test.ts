@@ -47,7 +47,9 @@ describe('scenario validation', () => {
     const bad = structuredClone(valid) as { steps: Record<string, unknown>[] };
     bad.steps[0].do = 'placeorders';
     const [message] = problems(bad);
-    expect(message).toMatch(/^step 1: unknown action "do": "placeorders" \(did you mean "placeOrder"\?\); actions: placeOrder, readOrders/);
+    expect(message).toMatch(
+      /^step 1: unknown action "do": "placeorders" \(did you mean "placeOrder"\?\); actions: placeOrder, readOrders/,
+    );
   });
 
   it('rejects unknown fields, so a misspelt field does not silently do nothing', () => {
@@ -77,7 +79,9 @@ describe('scenario validation', () => {
 
   it('reports a per-replica setting of the wrong length and bad JSON clearly', () => {
     const bad = { ...structuredClone(valid), settings: { replicas: 3, lagMs: [100, 200] } };
-    expect(problems(bad)).toEqual(['field "settings.lagMs": 2 values for 3 replicas; give one per replica, or one number for all']);
+    expect(problems(bad)).toEqual([
+      'field "settings.lagMs": 2 values for 3 replicas; give one per replica, or one number for all',
+    ]);
     expect(() => parseScenarioText('{"version": 1,', 'mine.json')).toThrow(/^mine.json is not valid JSON: /);
   });
 

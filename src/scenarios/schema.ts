@@ -4,6 +4,7 @@
  * fields may be added; existing names never change. Documented in README.md.
  */
 import { z } from 'zod';
+import { READ_POLICIES, RYW_STRATEGIES } from '../engine/app/routing.ts';
 import { MAX_LAG_MS, MAX_REPLICAS } from '../engine/settings.ts';
 
 export const SCENARIO_VERSION = 1;
@@ -14,6 +15,8 @@ const REPLICA_NAME = /^replica-[1-9]\d*$/;
 const node = z.string().regex(NODE_NAME, 'expected a node name: "primary", "current-primary" or "replica-N"');
 const replica = z.string().regex(REPLICA_NAME, 'expected a replica name such as "replica-1"');
 const user = z.number().int('expected a whole number (a user id such as 1001)');
+const appServer = z.string().regex(/^app-[1-9]\d*$/, 'expected an app server name such as "app-1"');
+const perSec = z.number().min(0, 'expected 0 or more per second').max(5000, 'expected at most 5000 per second');
 const ms = z.number().min(0, 'expected 0 or more milliseconds');
 const lagMs = ms.max(MAX_LAG_MS, `expected at most ${MAX_LAG_MS} ms`);
 
@@ -32,8 +35,48 @@ export const ACTIONS = {
     user,
     total: z.number().positive('expected a positive amount'),
     node: node.optional(),
+    via: appServer.optional(),
   }),
-  readOrders: z.strictObject({ ...common, do: z.literal('readOrders'), user, node: node.optional() }),
+  readOrders: z.strictObject({
+    ...common,
+    do: z.literal('readOrders'),
+    user,
+    node: node.optional(),
+    via: appServer.optional(),
+  }),
+  browse: z.strictObject({
+    ...common,
+    do: z.literal('browse'),
+    user: user.optional(),
+    category: z.enum(['Electronics', 'Fashion', 'Home & Kitchen', 'Books & Media']).optional(),
+    node: node.optional(),
+    via: appServer.optional(),
+  }),
+  analyticsQuery: z.strictObject({ ...common, do: z.literal('analyticsQuery'), via: appServer.optional() }),
+  setReadPolicy: z.strictObject({ ...common, do: z.literal('setReadPolicy'), policy: z.enum(READ_POLICIES) }),
+  setRywStrategy: z.strictObject({
+    ...common,
+    do: z.literal('setRywStrategy'),
+    strategy: z.enum(RYW_STRATEGIES),
+    windowMs: ms.optional(),
+    timeoutMs: ms.optional(),
+    maxLagMs: ms.optional(),
+    /** Only for this kind of data (the seed: orders sticky, reviews optimistic); default all. */
+    kind: z.enum(['orders', 'products']).optional(),
+  }),
+  setSessionStore: z.strictObject({
+    ...common,
+    do: z.literal('setSessionStore'),
+    store: z.enum(['per-app-server', 'shared']),
+  }),
+  startLoad: z.strictObject({
+    ...common,
+    do: z.literal('startLoad'),
+    writesPerSec: perSec.optional(),
+    readsPerSec: perSec.optional(),
+    users: z.number().int().min(1).max(20, 'the shop has 20 users (1000-1019)').optional(),
+  }),
+  stopLoad: z.strictObject({ ...common, do: z.literal('stopLoad') }),
   setLag: z.strictObject({ ...common, do: z.literal('setLag'), node: replica, ms: lagMs }),
   setApplyDelay: z.strictObject({ ...common, do: z.literal('setApplyDelay'), node: replica, ms }),
   setApplyRate: z.strictObject({
@@ -52,8 +95,7 @@ export const ACTIONS = {
 export type ActionName = keyof typeof ACTIONS;
 export type Step = { [K in ActionName]: z.infer<(typeof ACTIONS)[K]> }[ActionName];
 
-const perReplica = (schema: z.ZodNumber) =>
-  z.union([schema, z.array(schema).min(1, 'expected one value per replica')]);
+const perReplica = (schema: z.ZodNumber) => z.union([schema, z.array(schema).min(1, 'expected one value per replica')]);
 
 export const SettingsSchema = z.strictObject({
   replicas: z.number().int().min(1).max(MAX_REPLICAS, `at most ${MAX_REPLICAS} replicas`).optional(),
@@ -64,6 +106,8 @@ export const SettingsSchema = z.strictObject({
   commitMs: ms.optional(),
   readMs: ms.optional(),
   restartMs: ms.optional(),
+  appServers: z.number().int().min(1).max(5).optional(),
+  analyticsCostMs: ms.optional(),
 });
 
 const ScenarioShape = z.strictObject({
@@ -93,7 +137,7 @@ export class ScenarioError extends Error {
   }
 }
 
-function describe(value: unknown): string {
+function shown(value: unknown): string {
   return value === undefined ? 'nothing' : JSON.stringify(value);
 }
 
@@ -108,7 +152,7 @@ function issueText(issue: z.core.$ZodIssue, input: unknown): string {
   let value: unknown = input;
   for (const p of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[p];
   const field = fieldPath(issue.path);
-  return `field "${field}": ${issue.message} (got ${describe(value)})`;
+  return `field "${field}": ${issue.message} (got ${shown(value)})`;
 }
 
 /** Edit distance, to suggest the action a typo meant. */
@@ -124,15 +168,16 @@ function distance(a: string, b: string): number {
 function validateStep(raw: unknown, index: number, problems: string[]): Step | undefined {
   const where = `step ${index + 1}`;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    problems.push(`${where}: expected an object like {"at": 0, "do": "placeOrder", ...}, got ${describe(raw)}`);
+    problems.push(`${where}: expected an object like {"at": 0, "do": "placeOrder", ...}, got ${shown(raw)}`);
     return undefined;
   }
   const action = (raw as { do?: unknown }).do;
   if (typeof action !== 'string' || !(action in ACTIONS)) {
     const known = Object.keys(ACTIONS);
-    const guess = typeof action === 'string' ? known.find((k) => distance(k.toLowerCase(), action.toLowerCase()) <= 2) : undefined;
+    const guess =
+      typeof action === 'string' ? known.find((k) => distance(k.toLowerCase(), action.toLowerCase()) <= 2) : undefined;
     problems.push(
-      `${where}: ${action === undefined ? 'missing "do"' : `unknown action "do": ${describe(action)}`}` +
+      `${where}: ${action === undefined ? 'missing "do"' : `unknown action "do": ${shown(action)}`}` +
         `${guess ? ` (did you mean "${guess}"?)` : ''}; actions: ${known.join(', ')}`,
     );
     return undefined;
@@ -146,10 +191,28 @@ function validateStep(raw: unknown, index: number, problems: string[]): Step | u
 }
 
 /** Checks that need the whole file: nodes that exist, times that only move forward. */
-function checkSteps(steps: Step[], replicas: number, problems: string[]): void {
+/** Which setRywStrategy parameter belongs to which strategy. */
+const STRATEGY_PARAMETERS = { windowMs: 'time-window', timeoutMs: 'lsn-wait', maxLagMs: 'lag-aware' } as const;
+
+function checkSteps(steps: Step[], replicas: number, appServers: number, problems: string[]): void {
   let previousAt = 0;
   steps.forEach((step, i) => {
     const where = `step ${i + 1} (${step.do})`;
+    if ('via' in step && step.via) {
+      if (Number(step.via.slice('app-'.length)) > appServers) {
+        problems.push(`${where}: field "via": there is no "${step.via}" (app servers: app-1..app-${appServers})`);
+      }
+      if ('node' in step && step.node) {
+        problems.push(`${where}: give "via" (an app server) or "node" (straight to a database), not both`);
+      }
+    }
+    if (step.do === 'setRywStrategy') {
+      for (const [field, owner] of Object.entries(STRATEGY_PARAMETERS)) {
+        if (field in step && step.strategy !== owner) {
+          problems.push(`${where}: field "${field}" applies only to the "${owner}" strategy, not "${step.strategy}"`);
+        }
+      }
+    }
     if ('node' in step && step.node?.startsWith('replica-')) {
       const n = Number(step.node.slice('replica-'.length));
       if (n > replicas) {
@@ -176,7 +239,7 @@ export function parseScenario(input: unknown): Scenario {
   const shape = ScenarioShape.safeParse(input);
   if (!shape.success) {
     if (!input || typeof input !== 'object' || Array.isArray(input)) {
-      throw new ScenarioError([`a scenario is a JSON object with "version", "name" and "steps", got ${describe(input)}`]);
+      throw new ScenarioError([`a scenario is a JSON object with "version", "name" and "steps", got ${shown(input)}`]);
     }
     for (const issue of shape.error.issues) problems.push(issueText(issue, input));
     throw new ScenarioError(problems);
@@ -189,10 +252,12 @@ export function parseScenario(input: unknown): Scenario {
   for (const k of lagArrays) {
     const values = shape.data.settings?.[k] as number[];
     if (values.length !== replicas) {
-      problems.push(`field "settings.${k}": ${values.length} values for ${replicas} replicas; give one per replica, or one number for all`);
+      problems.push(
+        `field "settings.${k}": ${values.length} values for ${replicas} replicas; give one per replica, or one number for all`,
+      );
     }
   }
-  if (problems.length === 0) checkSteps(steps as Step[], replicas, problems);
+  if (problems.length === 0) checkSteps(steps as Step[], replicas, shape.data.settings?.appServers ?? 3, problems);
   if (problems.length > 0) throw new ScenarioError(problems);
   return { ...shape.data, version: SCENARIO_VERSION, steps: steps as Step[] };
 }

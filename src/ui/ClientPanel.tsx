@@ -130,7 +130,7 @@ function WriteText({ write, waiting }: { write: WriteView; waiting: string }) {
   if (write.status === 'error') {
     return (
       <p className="error-text">
-        {write.node ?? to} refused the order: <code>{write.error}</code>
+        The order failed on {write.node ?? to}: <code>{write.error}</code>
       </p>
     );
   }
@@ -163,7 +163,7 @@ function ReadText({ read, waiting }: { read: ReadView; waiting: string }) {
   if (read.status === 'error') {
     return (
       <p className="error-text">
-        {read.node ?? from} failed: <code>{read.error}</code>
+        The read failed on {read.node ?? from}: <code>{read.error}</code>
       </p>
     );
   }

@@ -25,8 +25,9 @@ export function NodeTable() {
       <div className="panel-header">
         <h2 id="nodes-heading">Nodes</h2>
         <p className="muted">
-          Primary log: {log.headIndex} transactions, head LSN <code>{formatLsnOrDash(log.headLsn)}</code>,{' '}
-          {log.retainedEntries} kept for replicas that have not replayed them
+          Primary log: {log.headIndex} {log.headIndex === 1 ? 'transaction' : 'transactions'}, head LSN{' '}
+          <code>{formatLsnOrDash(log.headLsn)}</code>, {log.retainedEntries} kept for replicas that have not replayed
+          them
         </p>
         <button type="button" onClick={() => void checkEveryNode()}>
           Check every node
@@ -41,8 +42,12 @@ export function NodeTable() {
               <th scope="col">Status</th>
               <th scope="col">Replication</th>
               <th scope="col">Replay LSN</th>
-              <th scope="col">Behind</th>
-              <th scope="col">Behind (txns)</th>
+              <th scope="col" className="num">
+                Behind
+              </th>
+              <th scope="col" className="num">
+                Behind (txns)
+              </th>
               <th scope="col">Link lag (ms)</th>
               <th scope="col">Link</th>
               <th scope="col">Power</th>

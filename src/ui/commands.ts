@@ -9,18 +9,22 @@ import type { Lab } from './bootLab.ts';
 import { describeError, formatIds, outcomeError } from './format.ts';
 import { type CheckView, currentLab, logActivity, type NodeOrders, useLab } from './store.ts';
 
-/** Sends one engine command; returns undefined (after logging why) when it fails. */
-async function send<T>(label: string, command: (lab: Lab) => Promise<T>): Promise<T | undefined> {
+/** A command's reply, or why there is none (it threw: a bug, or a node that stopped answering). */
+type Sent<T> = { ok: true; reply: T } | { ok: false; error: string };
+
+/** Sends one engine command; a failure is logged and returned, never thrown. */
+async function send<T>(label: string, command: (lab: Lab) => Promise<T>): Promise<Sent<T>> {
   const lab = currentLab();
-  if (!lab) return undefined;
+  if (!lab) return { ok: false, error: 'the cluster is not running' };
   try {
     const reply = command(lab);
     // A command is a clock event at the current time; a paused clock would not run it.
     if (lab.driver.getState().paused) await lab.driver.flush();
-    return await reply;
+    return { ok: true, reply: await reply };
   } catch (err) {
-    logActivity('error', `${label}: ${describeError(err)}`);
-    return undefined;
+    const error = describeError(err);
+    logActivity('error', `${label}: ${error}`);
+    return { ok: false, error };
   }
 }
 
@@ -41,13 +45,12 @@ export async function placeOrder(total: number, target?: string): Promise<void> 
     return;
   }
   useLab.setState({ lastWrite: { status: 'pending', user, total, target } });
-  const out = await send('Place order', (lab) => lab.cluster.placeOrder({ user, total, node: target }));
-  if (!out) {
-    useLab.setState({
-      lastWrite: { status: 'error', user, total, target, error: 'the command failed (see activity)' },
-    });
+  const sent = await send('Place order', (lab) => lab.cluster.placeOrder({ user, total, node: target }));
+  if (!sent.ok) {
+    useLab.setState({ lastWrite: { status: 'error', user, total, target, error: sent.error } });
     return;
   }
+  const out = sent.reply;
   if (out.ok && out.orderId !== undefined) {
     const orderId = out.orderId;
     useLab.setState((s) => ({
@@ -67,20 +70,12 @@ export async function readOrders(target?: string): Promise<void> {
   const { user, placed } = useLab.getState();
   const expected = placed[user] ?? [];
   useLab.setState({ lastRead: { status: 'pending', user, target, orderIds: [], missing: [] } });
-  const out = await send('Read my orders', (lab) => lab.cluster.readOrders({ user, node: target }));
-  if (!out) {
-    useLab.setState({
-      lastRead: {
-        status: 'error',
-        user,
-        target,
-        orderIds: [],
-        missing: [],
-        error: 'the command failed (see activity)',
-      },
-    });
+  const sent = await send('Read my orders', (lab) => lab.cluster.readOrders({ user, node: target }));
+  if (!sent.ok) {
+    useLab.setState({ lastRead: { status: 'error', user, target, orderIds: [], missing: [], error: sent.error } });
     return;
   }
+  const out = sent.reply;
   if (out.ok) {
     const missing = missingFrom(out.orderIds, expected);
     useLab.setState({
@@ -120,10 +115,9 @@ export async function checkEveryNode(): Promise<void> {
     );
   await Promise.all(
     snapshot.nodes.map(async ({ name }) => {
-      const out = await send(`Check ${name}`, (lab) => lab.cluster.readOrders({ user, node: name }));
-      if (!out) record(name, { status: 'error', orderIds: [], missing: [], error: 'the command failed' });
-      else if (out.ok)
-        record(name, { status: 'ok', orderIds: out.orderIds, missing: missingFrom(out.orderIds, expected) });
+      const sent = await send(`Check ${name}`, (lab) => lab.cluster.readOrders({ user, node: name }));
+      const out = sent.ok ? sent.reply : { ok: false, error: sent.error, code: undefined, orderIds: [] };
+      if (out.ok) record(name, { status: 'ok', orderIds: out.orderIds, missing: missingFrom(out.orderIds, expected) });
       else record(name, { status: 'error', orderIds: [], missing: [], error: outcomeError(out.error, out.code) });
     }),
   );
@@ -135,7 +129,7 @@ export async function setLag(node: string, lagMs: number): Promise<void> {
 
 /** Runs a command that returns nothing, then logs `done` if it worked. */
 async function sendAndLog(label: string, command: (lab: Lab) => Promise<void>, done: string): Promise<void> {
-  if (await send(label, (lab) => command(lab).then(() => true))) logActivity('info', done);
+  if ((await send(label, command)).ok) logActivity('info', done);
 }
 
 export function setConnected(node: string, connect: boolean): Promise<void> {

@@ -34,7 +34,8 @@ export class AppTier {
   server(via?: string): AppServer {
     if (via) {
       const s = this.servers.find((x) => x.name === via);
-      if (!s) throw new Error(`no app server named "${via}" (app servers: ${this.servers.map((x) => x.name).join(', ')})`);
+      if (!s)
+        throw new Error(`no app server named "${via}" (app servers: ${this.servers.map((x) => x.name).join(', ')})`);
       return s;
     }
     const s = this.servers[this.lbIndex % this.servers.length];

@@ -104,7 +104,11 @@ export function decideRead(ctx: ReadContext): ReadDecision & { advance: boolean 
   if (strategy.name === 'lag-aware') {
     candidates = candidates.filter((r) => r.behindMs <= strategy.maxLagMs);
     if (candidates.length === 0) {
-      return { node: primary, reason: `every replica is over ${strategy.maxLagMs} ms behind: read from the primary`, advance: false };
+      return {
+        node: primary,
+        reason: `every replica is over ${strategy.maxLagMs} ms behind: read from the primary`,
+        advance: false,
+      };
     }
   }
   const pick = pickReplica(ctx, candidates.length > 0 ? candidates : ctx.replicas);

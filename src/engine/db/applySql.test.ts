@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { applyBatchSql, changeRuns, jsonLiteral } from './applySql.ts';
 import type { RowChange } from './types.ts';
 
-const ins = (table: string, id: number): RowChange => ({ table, op: 'INSERT', key: { id }, oldRow: null, newRow: { id } });
+const ins = (table: string, id: number): RowChange => ({
+  table,
+  op: 'INSERT',
+  key: { id },
+  oldRow: null,
+  newRow: { id },
+});
 
 describe('apply SQL', () => {
   it('merges consecutive inserts into one table but keeps the order of everything else', () => {

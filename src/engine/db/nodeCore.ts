@@ -95,7 +95,9 @@ export class NodeCore implements NodeHandle {
     const t = quoteIdent(table);
     const sql = `${this.captureMode(false)}INSERT INTO ${t} (${columns.map(quoteIdent).join(', ')}) VALUES ${rows
       .map((r) => `(${columns.map((c) => sqlLiteral(r[c])).join(', ')})`)
-      .join(', ')} RETURNING to_json(${t}.*)::text AS rl_row, pg_current_xact_id()::text AS rl_xid, pg_current_wal_insert_lsn()::text AS rl_lsn`;
+      .join(
+        ', ',
+      )} RETURNING to_json(${t}.*)::text AS rl_row, pg_current_xact_id()::text AS rl_xid, pg_current_wal_insert_lsn()::text AS rl_lsn`;
     const results = await guarded(() => this.pg.exec(sql));
     const returned = results.at(-1)?.rows as { rl_row: string; rl_xid: string; rl_lsn: string }[];
     const inserted = returned.map((r) => JSON.parse(r.rl_row) as Row);

@@ -1,0 +1,150 @@
+/**
+ * The app shell in Chromium, driven only through what a learner sees (roles and names):
+ * it boots a primary and three worker replicas, an order placed on the page replicates
+ * to every replica in real engine time, and errors show on the page instead of crashing it.
+ */
+import { expect, type Page, test } from '@playwright/test';
+
+const NODES = ['primary', 'replica-1', 'replica-2', 'replica-3'];
+
+function note(type: string, description: string): void {
+  test.info().annotations.push({ type, description });
+  console.log(`${type}: ${description}`);
+}
+
+async function snap(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+}
+
+/** Uncaught errors in the page: the app must show errors, never throw them. */
+let pageErrors: string[] = [];
+
+test.afterEach(() => {
+  expect(pageErrors, 'uncaught page errors').toEqual([]);
+});
+
+/** Opens the app and waits for the running cluster. */
+async function openApp(page: Page): Promise<void> {
+  pageErrors = [];
+  page.on('console', (msg) => console.log(`[page] ${msg.text()}`));
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Replica Lab', level: 1 })).toBeVisible();
+  // Booting takes seconds (four PostgreSQL instances), so the status is there to see.
+  await expect(page.getByRole('status').filter({ hasText: 'Booting cluster…' })).toBeVisible();
+  await expect(page.getByRole('table')).toBeVisible({ timeout: 60_000 });
+  note('boot', `4 nodes ready ${await page.getByTestId('boot-time').textContent()} after navigation start`);
+  // The clock plays at 1x after boot.
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Speed' })).toHaveValue('1');
+}
+
+function row(page: Page, node: string) {
+  return page.getByRole('row', { name: new RegExp(`^${node} `) });
+}
+
+/** Parses `0/1A2B3C` into a number so positions can be compared. */
+function lsn(text: string | null): number {
+  const [hi, lo] = (text ?? '').trim().split('/');
+  return Number.parseInt(hi, 16) * 2 ** 32 + Number.parseInt(lo, 16);
+}
+
+test('boots the cluster, and an order placed on the page shows up on every replica', async ({ page }) => {
+  await openApp(page);
+  await snap(page, '1-booted');
+  const bootLsn = lsn(await page.getByTestId('primary-replay-lsn').textContent());
+  for (const node of NODES) await expect(row(page, node).getByTestId(`${node}-status`)).toHaveText('up');
+
+  await expect(page.getByRole('combobox', { name: 'User' })).toHaveValue('1001');
+  await expect(page.getByRole('spinbutton', { name: 'Total' })).toHaveValue('59.90');
+  await page.getByRole('button', { name: 'Place order' }).click();
+  const written = page.getByRole('status', { name: 'Write result' });
+  await expect(written).toContainText('committed on primary');
+  const orderId = (await written.getByTestId('placed-order-id').textContent())?.replace('#', '');
+  const writeLsn = lsn(await written.locator('code').textContent());
+  const ackedAtMs = await engineTimeMs(page);
+  expect(writeLsn).toBeGreaterThan(bootLsn);
+  note('order', `#${orderId} at LSN ${await written.locator('code').textContent()}, acknowledged at ~${ackedAtMs} ms`);
+
+  // Lags are 150/250/400 ms (+/- 50 ms jitter): keep checking until every node has it.
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Check every node' }).click();
+    for (const node of NODES) {
+      await expect(row(page, node).getByTestId(`${node}-order-ids`)).toContainText(`#${orderId}`, { timeout: 500 });
+    }
+  }).toPass({ timeout: 20_000 });
+  note('replicated', `on every node by engine time ~${await engineTimeMs(page)} ms`);
+  for (const node of NODES.slice(1)) {
+    const cells = row(page, node);
+    expect(lsn(await cells.getByTestId(`${node}-replay-lsn`).textContent())).toBeGreaterThanOrEqual(writeLsn);
+    await expect(cells.getByTestId(`${node}-behind-txns`)).toHaveText('0');
+    await expect(cells.getByTestId(`${node}-order-count`)).toHaveText('1');
+  }
+
+  // A round-robin read is served by a replica and sees the order.
+  await page.getByRole('button', { name: 'Read my orders' }).click();
+  const read = page.getByRole('status', { name: 'Read result' });
+  await expect(read).toContainText(`#${orderId}`);
+  await expect(read.getByTestId('read-node')).toHaveText(/^replica-\d$/);
+  await snap(page, '2-replicated');
+});
+
+test('shows refused writes and dead nodes on the page, and the clock answers the keyboard', async ({ page }) => {
+  await openApp(page);
+
+  // A write sent to a replica: PostgreSQL's read-only error, not a crash.
+  await page.getByRole('combobox', { name: 'Send to' }).selectOption('replica-1');
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page.getByRole('status', { name: 'Write result' })).toContainText(
+    'ERROR:  cannot execute INSERT in a read-only transaction (SQLSTATE 25006)',
+  );
+
+  // A killed replica refuses connections until it is restarted and has recovered.
+  await page.getByRole('button', { name: 'Kill replica-2' }).click();
+  await expect(page.getByTestId('replica-2-status')).toHaveText('down');
+  await page.getByRole('combobox', { name: 'Read from' }).selectOption('replica-2');
+  await page.getByRole('button', { name: 'Read my orders' }).click();
+  await expect(page.getByRole('status', { name: 'Read result' })).toContainText('Connection refused');
+  await expect(page.getByRole('log', { name: 'Activity' })).toContainText('Connection refused');
+  await snap(page, '3-errors');
+  await page.getByRole('button', { name: 'Restart replica-2' }).click();
+  await expect(page.getByTestId('replica-2-status')).toHaveText('recovering');
+  await expect(page.getByTestId('replica-2-status')).toHaveText('up', { timeout: 10_000 });
+
+  // A disconnected replica falls behind; the lag input changes the link.
+  await page.getByRole('button', { name: 'Disconnect replica-3' }).click();
+  await expect(page.getByTestId('replica-3-replication')).toHaveText('disconnected');
+  await page.getByRole('combobox', { name: 'Send to' }).selectOption('');
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page.getByRole('status', { name: 'Write result' })).toContainText('committed on primary');
+  await expect(page.getByTestId('replica-3-behind-txns')).toHaveText('1');
+  await page.getByRole('button', { name: 'Reconnect replica-3' }).click();
+  await expect(page.getByTestId('replica-3-behind-txns')).toHaveText('0');
+  await page.getByRole('spinbutton', { name: 'Lag of replica-1 (ms)' }).fill('2000');
+  await expect(page.getByRole('spinbutton', { name: 'Lag of replica-1 (ms)' })).toHaveValue('2000');
+
+  // Space pauses, Right arrow steps one event, Space plays again (focus outside controls).
+  await page.getByRole('heading', { name: 'Nodes' }).click();
+  await page.keyboard.press('Space');
+  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+  await page.waitForTimeout(100); // a frame already under way may still land
+  const pausedAt = await engineTimeMs(page);
+  await page.waitForTimeout(300);
+  expect(await engineTimeMs(page)).toBe(pausedAt);
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page.getByRole('status', { name: 'Write result' })).toContainText('the clock is paused');
+  await page.getByRole('heading', { name: 'Nodes' }).click();
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => engineTimeMs(page)).toBeGreaterThan(pausedAt);
+  await expect(page.getByRole('status', { name: 'Write result' })).toContainText('committed on primary');
+  await page.keyboard.press('Space');
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await snap(page, '4-after-faults');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await snap(page, '5-dark');
+});
+
+async function engineTimeMs(page: Page): Promise<number> {
+  const text = (await page.getByRole('timer', { name: 'Engine time' }).textContent()) ?? '';
+  return Math.round(Number.parseFloat(text) * 1000);
+}
