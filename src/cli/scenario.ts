@@ -1,11 +1,13 @@
 /**
- * `npm run scenario -- <file or preset> [--seed N] [--json] [--list]`: runs a scenario
+ * `npm run scenario -- <file or preset> [--seed N] [--json] [--compare] [--list]`: runs a scenario
  * headless in Node on the virtual clock with real PGlite nodes and prints a summary.
  * With --json, stdout holds only the summary JSON; everything else goes to stderr.
+ * With --compare, the same seeded workload runs once per read-your-writes strategy.
  * Exit codes: 0 ran, 1 failed while running, 2 bad arguments or an invalid scenario.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { RYW_STRATEGIES } from '../engine/app/routing.ts';
 import { PRESETS } from '../scenarios/presets/index.ts';
 import { runScenario, type ScenarioSummary } from '../scenarios/runner.ts';
 import { parseScenario, parseScenarioText, type Scenario, ScenarioError } from '../scenarios/schema.ts';
@@ -19,7 +21,7 @@ function emit(text: string): void {
   stdoutWrite(`${text}\n`);
 }
 
-const USAGE = `usage: npm run scenario -- <file.json | preset> [--seed N] [--json]
+const USAGE = `usage: npm run scenario -- <file.json | preset> [--seed N] [--json] [--compare]
        npm run scenario -- --list`;
 
 function load(target: string): Scenario {
@@ -31,27 +33,52 @@ function load(target: string): Scenario {
   ]);
 }
 
+const ANOMALY_LABEL: Record<string, string> = {
+  stale: 'STALE',
+  'read-your-writes': 'READ-YOUR-WRITES',
+  monotonic: 'MONOTONIC',
+};
+
 function printText(s: ScenarioSummary): void {
   const out: string[] = [];
   out.push(
     `${s.scenario} (seed ${s.seed}): steps ran until ${s.endMs} ms, replication drained at ${Math.round(s.drainedAtMs)} ms`,
   );
   out.push('');
+  const ownWrites = s.writes.filter((w) => w.client !== 'load');
+  const ownReads = s.reads.filter((r) => r.client !== 'load');
   out.push('writes:');
-  for (const w of s.writes) {
+  for (const w of ownWrites) {
     out.push(
       `  ${String(w.at).padStart(6)} ms  user ${w.user} -> ${w.node}: ${w.ok ? `order ${w.orderId} acknowledged at ${w.ackAt} ms, LSN ${w.lsn}` : `FAILED: ${w.error}`}`,
     );
   }
   out.push('reads:');
-  for (const r of s.reads) {
+  for (const r of ownReads) {
+    const marks = r.anomalies.map((a) => ANOMALY_LABEL[a]).join(' ');
+    const evidence = [
+      r.missedOrderIds.length ? `missed own order ${r.missedOrderIds.join(', ')}` : '',
+      r.missedWrite && !r.missedOrderIds.length
+        ? `behind order ${r.missedWrite.orderId} (LSN ${r.missedWrite.lsn})`
+        : '',
+      r.vanishedOrderIds ? `order ${r.vanishedOrderIds.join(', ')} vanished` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
     const what = r.error
       ? `FAILED: ${r.error}`
-      : `orders [${r.orderIds.join(', ')}] (replay LSN ${r.replayLsn})${r.stale ? `  STALE: missed ${r.missedOrderIds.join(', ')}` : ''}`;
-    out.push(`  ${String(r.at).padStart(6)} ms  user ${r.user} <- ${r.node}: ${what}`);
+      : `${r.action === 'readOrders' ? `orders [${r.orderIds.join(', ')}]` : r.action} (replay LSN ${r.replayLsn}, ${r.latencyMs} ms)${marks ? `  ${marks}: ${evidence}` : ''}`;
+    out.push(`  ${String(r.at).padStart(6)} ms  user ${r.user} <- ${r.node}${r.via ? ` via ${r.via}` : ''}: ${what}`);
   }
-  out.push(`stale reads: ${s.staleReads} of ${s.reads.length}`);
+  const load = s.reads.length - ownReads.length + s.writes.length - ownWrites.length;
+  if (load > 0) out.push(`(plus ${load} operations from the load generator, in --json)`);
   out.push('');
+  out.push(
+    `stale reads: ${s.staleReads}, read-your-writes violations: ${s.rywViolations}, monotonic-read violations: ${s.monotonicViolations} (of ${s.reads.length} reads)`,
+  );
+  out.push(
+    `reads served by the primary: ${(s.primaryReadShare * 100).toFixed(1)}%; read latency p50 ${s.readLatencyP50Ms} ms, p99 ${s.readLatencyP99Ms} ms`,
+  );
   out.push(`primary WAL at ${s.primaryLsn}; log entries retained: ${s.retainedEntries}`);
   for (const r of s.replicas) {
     out.push(
@@ -64,6 +91,64 @@ function printText(s: ScenarioSummary): void {
       : `NOT converged: ${s.differing.join(', ')} differ from the primary (down or disconnected at the end?)`,
   );
   emit(out.join('\n'));
+}
+
+/** The same seeded workload once per read-your-writes strategy (the scenario's own choice is replaced). */
+async function compare(scenario: Scenario, seed: number | undefined, json: boolean): Promise<void> {
+  const rows: CompareRow[] = [];
+  for (const strategy of RYW_STRATEGIES) {
+    console.error(`  ${strategy}...`);
+    const steps = scenario.steps.filter((st) => st.do !== 'setRywStrategy');
+    const variant: Scenario = { ...scenario, steps: [{ at: 0, do: 'setRywStrategy', strategy }, ...steps] };
+    const s = await runScenario(variant, inProcessFactory, { seed });
+    rows.push({
+      strategy,
+      reads: s.reads.length,
+      staleReads: s.staleReads,
+      rywViolations: s.rywViolations,
+      monotonicViolations: s.monotonicViolations,
+      primaryReadShare: s.primaryReadShare,
+      readLatencyP50Ms: s.readLatencyP50Ms,
+      readLatencyP99Ms: s.readLatencyP99Ms,
+    });
+  }
+  if (json) {
+    emit(JSON.stringify({ scenario: scenario.name, seed: seed ?? scenario.seed ?? 1, compare: rows }, null, 2));
+    return;
+  }
+  const header = ['strategy', 'reads', 'stale', 'read-your-writes', 'monotonic', 'primary share', 'p50 ms', 'p99 ms'];
+  const table = rows.map((r) => [
+    r.strategy,
+    String(r.reads),
+    String(r.staleReads),
+    String(r.rywViolations),
+    String(r.monotonicViolations),
+    `${(r.primaryReadShare * 100).toFixed(1)}%`,
+    String(r.readLatencyP50Ms),
+    String(r.readLatencyP99Ms),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  emit(
+    [
+      `${scenario.name} (seed ${seed ?? scenario.seed ?? 1}), one run per read-your-writes strategy:`,
+      '',
+      line(header),
+      ...table.map(line),
+    ].join('\n'),
+  );
+}
+
+interface CompareRow {
+  strategy: string;
+  reads: number;
+  staleReads: number;
+  rywViolations: number;
+  monotonicViolations: number;
+  primaryReadShare: number;
+  readLatencyP50Ms: number;
+  readLatencyP99Ms: number;
 }
 
 async function main(): Promise<number> {
@@ -101,6 +186,11 @@ async function main(): Promise<number> {
     }
     throw err;
   }
+  if (args.values.compare) {
+    console.error(`comparing read-your-writes strategies on "${scenario.name}"...`);
+    await compare(scenario, seed, args.values.json ?? false);
+    return 0;
+  }
   console.error(`running "${scenario.name}"...`);
   const summary = await runScenario(scenario, inProcessFactory, { seed });
   if (args.values.json) emit(JSON.stringify(summary, null, 2));
@@ -115,6 +205,7 @@ function parse() {
       seed: { type: 'string' },
       json: { type: 'boolean', default: false },
       list: { type: 'boolean', default: false },
+      compare: { type: 'boolean', default: false },
     },
   });
 }

@@ -139,8 +139,8 @@ export class Cluster {
     this.load = new LoadGenerator(this.clock, this.random, {
       placeOrder: (user, total) => void this.placeOrder({ user, total, client: 'load' }),
       readOrders: (user) => void this.readOrders({ user, client: 'load' }),
-      browse: (user, category) => void this.browse({ user, category }),
-      analyticsQuery: (user) => void this.analyticsQuery({ user }),
+      browse: (user, category) => void this.browse({ user, category, client: 'load' }),
+      analyticsQuery: (user) => void this.analyticsQuery({ user, client: 'load' }),
     });
     this.history.onRecord((e) => {
       if (e.type !== 'repl.applied') return;
@@ -353,7 +353,13 @@ export class Cluster {
   }
 
   /** Browses a category of products (reads that tolerate staleness: the seed's async data). */
-  browse(args: { user: number; category?: string; node?: string; via?: string }): Promise<ReadOutcome> {
+  browse(args: {
+    user: number;
+    category?: string;
+    node?: string;
+    via?: string;
+    client?: string;
+  }): Promise<ReadOutcome> {
     const category = args.category ?? 'Electronics';
     return this.read('browse', 'products', args, async (node) => {
       await this.readQuery(
@@ -368,9 +374,9 @@ export class Cluster {
    * The seed's getTopSellingProducts on its dedicated analytics replica (the last replica):
    * a heavy query that keeps that replica busy, so its replay falls behind.
    */
-  analyticsQuery(args: { user?: number; via?: string } = {}): Promise<ReadOutcome> {
+  analyticsQuery(args: { user?: number; client?: string } = {}): Promise<ReadOutcome> {
     const node = this.replicaNames().at(-1) ?? PRIMARY;
-    return this.read('analyticsQuery', 'analytics', { user: args.user ?? 0, via: args.via, node }, async (n) => {
+    return this.read('analyticsQuery', 'analytics', { user: args.user ?? 0, client: args.client, node }, async (n) => {
       await this.readQuery(
         n,
         `SELECT p.product_id, p.name, sum(oi.quantity) AS total_sold
@@ -409,32 +415,54 @@ export class Cluster {
         reason: decision.reason,
         ...(server ? { via: server.name } : {}),
       });
-      let node = decision.node;
-      if (decision.waitForLsn !== undefined) {
-        const caughtUp = await this.waitForReplay(node, decision.waitForLsn, decision.timeoutMs);
-        if (!caughtUp) node = decision.fallback;
-      }
-      const fail = (error: string, code?: string) =>
-        this.later<ReadOutcome>(this.settings.readMs, () => {
-          this.history.record({ type: 'read.fail', op, node, error, code });
-          return { op, ok: false, node, orderIds: [], error, code };
-        });
-      if (this.statusOf(node) !== 'up') return fail(CONNECTION_REFUSED);
-      const replayLsn = this.replayLsnOf(node);
-      const lagMs = this.behindMsOf(node);
-      try {
-        const orderIds = await run(node);
-        this.countOp(node);
-        const waitedMs = this.clock.now() - startedAt;
-        return this.later<ReadOutcome>(this.settings.readMs, () => {
-          this.history.record({ type: 'read.ok', op, node, orderIds, replayLsn, lagMs, waitedMs });
-          return { op, ok: true, node, orderIds, replayLsn };
-        });
-      } catch (err) {
-        if (!(err instanceof SqlError)) throw err;
-        return fail(err.message, err.info.code);
-      }
+      const finish = (node: string) => this.finishRead(op, node, startedAt, run);
+      if (decision.waitForLsn === undefined) return finish(decision.node);
+      // Waiting happens in engine time: the read resumes as a new event once the replica has
+      // replayed the session's last write, or falls back to the primary at the timeout.
+      const { node, waitForLsn, timeoutMs, fallback } = decision;
+      return new Later(
+        new Promise<ReadOutcome>((resolve, reject) => {
+          this.whenReplayed(node, waitForLsn, timeoutMs, (caughtUp) =>
+            this.clock.schedule(0, async () => {
+              try {
+                (await finish(caughtUp ? node : fallback)).promise.then(resolve, reject);
+              } catch (err) {
+                reject(err);
+              }
+            }),
+          );
+        }),
+      );
     });
+  }
+
+  /** Runs a routed read on `node` and records its result `readMs` later. */
+  private async finishRead(
+    op: number,
+    node: string,
+    startedAt: number,
+    run: (node: string) => Promise<number[]>,
+  ): Promise<Later<ReadOutcome>> {
+    const fail = (error: string, code?: string) =>
+      this.later<ReadOutcome>(this.settings.readMs, () => {
+        this.history.record({ type: 'read.fail', op, node, error, code });
+        return { op, ok: false, node, orderIds: [], error, code };
+      });
+    if (this.statusOf(node) !== 'up') return fail(CONNECTION_REFUSED);
+    const replayLsn = this.replayLsnOf(node);
+    const lagMs = this.behindMsOf(node);
+    try {
+      const orderIds = await run(node);
+      this.countOp(node);
+      const waitedMs = this.clock.now() - startedAt;
+      return this.later<ReadOutcome>(this.settings.readMs, () => {
+        this.history.record({ type: 'read.ok', op, node, orderIds, replayLsn, lagMs, waitedMs });
+        return { op, ok: true, node, orderIds, replayLsn };
+      });
+    } catch (err) {
+      if (!(err instanceof SqlError)) throw err;
+      return fail(err.message, err.info.code);
+    }
   }
 
   /** Routing of one read by an app server: read-your-writes rule first, then the read policy. */
@@ -461,25 +489,27 @@ export class Cluster {
   }
 
   /**
-   * Waits (in engine time) until `node` has replayed `lsn`, as a client polling
-   * pg_last_wal_replay_lsn() would; false after `timeoutMs` without it.
+   * Calls `then(true)` once `node` has replayed `lsn` (as a client polling
+   * pg_last_wal_replay_lsn() would see), or `then(false)` after `timeoutMs` without it.
+   * `then` runs inside the event that decided it; it must not wait on the clock.
    */
-  private waitForReplay(node: string, lsn: number, timeoutMs: number): Promise<boolean> {
-    if (this.replayLsnOf(node) >= lsn) return Promise.resolve(true);
-    return new Promise<boolean>((resolve) => {
-      let timer: number | undefined;
-      const waiter = {
-        node,
-        lsn,
-        done: (ok: boolean) => {
-          this.replayWaiters.delete(waiter);
-          if (timer !== undefined) this.clock.cancel(timer);
-          resolve(ok);
-        },
-      };
-      if (Number.isFinite(timeoutMs)) timer = this.clock.schedule(timeoutMs, () => waiter.done(false));
-      this.replayWaiters.add(waiter);
-    });
+  private whenReplayed(node: string, lsn: number, timeoutMs: number, then: (caughtUp: boolean) => void): void {
+    if (this.replayLsnOf(node) >= lsn) {
+      then(true);
+      return;
+    }
+    let timer: number | undefined;
+    const waiter = {
+      node,
+      lsn,
+      done: (ok: boolean) => {
+        this.replayWaiters.delete(waiter);
+        if (timer !== undefined) this.clock.cancel(timer);
+        then(ok);
+      },
+    };
+    if (Number.isFinite(timeoutMs)) timer = this.clock.schedule(timeoutMs, () => waiter.done(false));
+    this.replayWaiters.add(waiter);
   }
 
   private wakeReplayWaiters(node: string, lsn: number): void {

@@ -20,6 +20,8 @@ export interface ScenarioSummary {
     op: number;
     at: number;
     user: number;
+    /** Who sent it: "user-1001" for scenario steps, "load" for the load generator. */
+    client: string;
     action: string;
     via?: string;
     /** The node that served the read (same as servedBy; kept from format 1's first summary). */
@@ -50,6 +52,7 @@ export interface ScenarioSummary {
     op: number;
     at: number;
     user: number;
+    client: string;
     node: string;
     ok: boolean;
     orderId?: number;
@@ -84,7 +87,7 @@ export function runStep(cluster: Cluster, step: Step): Promise<unknown> {
     case 'browse':
       return cluster.browse({ user: step.user ?? 1000, category: step.category, node: step.node, via: step.via });
     case 'analyticsQuery':
-      return cluster.analyticsQuery({ via: step.via });
+      return cluster.analyticsQuery();
     case 'setReadPolicy':
       return cluster.setReadPolicy(step.policy);
     case 'setRywStrategy':
@@ -204,7 +207,7 @@ export async function summarize(cluster: Cluster, name: string, endMs: number): 
   const byOp = new Map<number, ScenarioSummary['writes'][number]>();
   for (const e of history) {
     if (e.type === 'write.invoke') {
-      const w = { op: e.op, at: e.at, user: e.user, node: e.node, ok: false };
+      const w = { op: e.op, at: e.at, user: e.user, client: e.client, node: e.node, ok: false };
       byOp.set(e.op, w);
       writes.push(w);
     } else if (e.type === 'write.ok') {
@@ -227,6 +230,7 @@ export async function summarize(cluster: Cluster, name: string, endMs: number): 
       op: v.op,
       at: v.at,
       user: v.user,
+      client: v.client,
       action: v.action,
       ...(v.via ? { via: v.via } : {}),
       node: v.node,

@@ -52,7 +52,7 @@ export const ACTIONS = {
     node: node.optional(),
     via: appServer.optional(),
   }),
-  analyticsQuery: z.strictObject({ ...common, do: z.literal('analyticsQuery'), via: appServer.optional() }),
+  analyticsQuery: z.strictObject({ ...common, do: z.literal('analyticsQuery') }),
   setReadPolicy: z.strictObject({ ...common, do: z.literal('setReadPolicy'), policy: z.enum(READ_POLICIES) }),
   setRywStrategy: z.strictObject({
     ...common,

@@ -1,11 +1,15 @@
 /**
- * The app shell: header with the clock, then the nodes, the client and the activity log
- * once the cluster runs; "Booting cluster…" before, the boot error if it failed.
+ * The app shell: header with the clock, then (once the cluster runs) the nodes, the app
+ * tier's routing and load generator, the client, the checked reads and the activity log;
+ * "Booting cluster…" before, the boot error if it failed.
  */
 import { ActivityLog } from './ActivityLog.tsx';
 import { ClientPanel } from './ClientPanel.tsx';
 import { ClockControls } from './ClockControls.tsx';
+import { LoadPanel } from './LoadPanel.tsx';
 import { NodeTable } from './NodeTable.tsx';
+import { ReadsPanel } from './ReadsPanel.tsx';
+import { RoutingPanel } from './RoutingPanel.tsx';
 import { useLab } from './store.ts';
 import { useClockShortcuts } from './useClockShortcuts.ts';
 
@@ -17,7 +21,9 @@ export function App() {
       <header className="app-header">
         <div>
           <h1>Replica Lab</h1>
-          <p className="muted">One primary, three read replicas: real PostgreSQL (PGlite) nodes in your browser.</p>
+          <p className="muted">
+            One primary, three read replicas: real PostgreSQL (PGlite) nodes in your browser, behind three app servers.
+          </p>
         </div>
         {phase === 'running' && <ClockControls />}
       </header>
@@ -27,7 +33,12 @@ export function App() {
         {phase === 'running' && (
           <>
             <NodeTable />
+            <div className="app-tier">
+              <RoutingPanel />
+              <LoadPanel />
+            </div>
             <ClientPanel />
+            <ReadsPanel />
             <ActivityLog />
             <BootTime />
           </>

@@ -1,21 +1,35 @@
 /**
- * The learner as a client of the shop: pick a user, place an order (on the primary, or on
- * a replica to see it refused) and read that user's orders back (round robin over the
- * replicas, as the seed's getReadDB does, or from one node). Shows each reply.
+ * The learner as a client of the shop: pick a user, place an order and read that user's
+ * orders back, through the load balancer (as the seed's app does), through one app server,
+ * or straight to a node (a write on a replica is refused). Shows each reply, why routing
+ * sent the read where it did, and the consistency checker's verdict on it.
  */
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { placeOrder, readOrders, setUser } from './commands.ts';
-import { formatIds, formatLsnOrDash } from './format.ts';
-import { type ReadView, USERS, useLab, type WriteView } from './store.ts';
+import { formatIds, formatLsnOrDash, formatMs } from './format.ts';
+import { findRead } from './readStats.ts';
+import { type ReadView, type Route, USERS, useLab, type WriteView } from './store.ts';
+import { VerdictBadges } from './VerdictBadges.tsx';
 
 const DEFAULT_TOTAL = '59.90';
+
+/** '' is the load balancer; an app server's name goes through it; a node's name goes straight there. */
+function toRoute(value: string, servers: readonly string[]): Route {
+  if (value === '') return {};
+  return servers.includes(value) ? { via: value } : { node: value };
+}
+
+function describeRoute(route: Route): string {
+  return route.node ?? route.via ?? 'the load balancer';
+}
 
 export function ClientPanel() {
   const user = useLab((s) => s.user);
   const nodeNames = useLab(useShallow((s) => s.snapshot?.nodes.map((n) => n.name) ?? []));
+  const servers = useLab(useShallow((s) => s.snapshot?.app.servers ?? []));
   const [total, setTotal] = useState(DEFAULT_TOTAL);
-  // '' means the default route: the current primary for writes, round robin for reads.
+  // '' means the load balancer, for writes and reads alike.
   const [writeTarget, setWriteTarget] = useState('');
   const [readTarget, setReadTarget] = useState('');
   return (
@@ -39,7 +53,7 @@ export function ClientPanel() {
           aria-labelledby="write-heading"
           onSubmit={(e) => {
             e.preventDefault();
-            void placeOrder(Number(total), writeTarget || undefined);
+            void placeOrder(Number(total), toRoute(writeTarget, servers));
           }}
         >
           <h3 id="write-heading">Write</h3>
@@ -55,17 +69,13 @@ export function ClientPanel() {
                 onChange={(e) => setTotal(e.target.value)}
               />
             </label>
-            <label className="field">
-              Send to
-              <select value={writeTarget} onChange={(e) => setWriteTarget(e.target.value)}>
-                <option value="">Current primary</option>
-                {nodeNames.map((n) => (
-                  <option key={n} value={n}>
-                    {n}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <RouteSelect
+              label="Send to"
+              value={writeTarget}
+              onChange={setWriteTarget}
+              servers={servers}
+              nodes={nodeNames}
+            />
           </div>
           <button type="submit" className="primary-button">
             Place order
@@ -77,22 +87,18 @@ export function ClientPanel() {
           aria-labelledby="read-heading"
           onSubmit={(e) => {
             e.preventDefault();
-            void readOrders(readTarget || undefined);
+            void readOrders(toRoute(readTarget, servers));
           }}
         >
           <h3 id="read-heading">Read</h3>
           <div className="fields">
-            <label className="field">
-              Read from
-              <select value={readTarget} onChange={(e) => setReadTarget(e.target.value)}>
-                <option value="">Round robin over replicas</option>
-                {nodeNames.map((n) => (
-                  <option key={n} value={n}>
-                    {n}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <RouteSelect
+              label="Read from"
+              value={readTarget}
+              onChange={setReadTarget}
+              servers={servers}
+              nodes={nodeNames}
+            />
           </div>
           <button type="submit" className="primary-button">
             Read my orders
@@ -101,6 +107,39 @@ export function ClientPanel() {
         </form>
       </div>
     </section>
+  );
+}
+
+interface RouteSelectProps {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  servers: readonly string[];
+  nodes: readonly string[];
+}
+
+function RouteSelect({ label, value, onChange, servers, nodes }: RouteSelectProps) {
+  return (
+    <label className="field">
+      {label}
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        <optgroup label="Through the app tier">
+          <option value="">Load balancer</option>
+          {servers.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </optgroup>
+        <optgroup label="Straight to a node">
+          {nodes.map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </optgroup>
+      </select>
+    </label>
   );
 }
 
@@ -120,25 +159,35 @@ function WriteResult() {
 }
 
 function WriteText({ write, waiting }: { write: WriteView; waiting: string }) {
-  const to = write.target ?? 'the primary';
+  const to = describeRoute(write.route);
+  const through = write.via ? `, through ${write.via}` : '';
   if (write.status === 'pending')
     return (
       <p className="muted">
-        Placing an order for user {write.user} on {to}…{waiting}
+        Placing an order for user {write.user} through {to}…{waiting}
       </p>
     );
   if (write.status === 'error') {
     return (
       <p className="error-text">
-        The order failed on {write.node ?? to}: <code>{write.error}</code>
+        The order failed on {write.node ?? to}
+        {through}: <code>{write.error}</code>
       </p>
     );
   }
   return (
-    <p>
-      Order <strong data-testid="placed-order-id">#{write.orderId}</strong> for user {write.user} committed on{' '}
-      {write.node} at LSN <code>{formatLsnOrDash(write.lsn)}</code>.
-    </p>
+    <>
+      <p>
+        Order <strong data-testid="placed-order-id">#{write.orderId}</strong> for user {write.user} committed on{' '}
+        {write.node} at LSN <code>{formatLsnOrDash(write.lsn)}</code>
+        {through}.
+      </p>
+      {write.message && (
+        <p className="optimistic">
+          The customer sees: <q>{write.message}</q>
+        </p>
+      )}
+    </>
   );
 }
 
@@ -153,32 +202,50 @@ function ReadResult() {
 }
 
 function ReadText({ read, waiting }: { read: ReadView; waiting: string }) {
-  const from = read.target ?? 'the next replica (round robin)';
+  const verdict = useLab((s) => findRead(s.reads, read.op)?.verdict);
+  const from = describeRoute(read.route);
   if (read.status === 'pending')
     return (
       <p className="muted">
-        Reading user {read.user}'s orders from {from}…{waiting}
+        Reading user {read.user}'s orders through {from}…{waiting}
       </p>
     );
-  if (read.status === 'error') {
-    return (
-      <p className="error-text">
-        The read failed on {read.node ?? from}: <code>{read.error}</code>
-      </p>
-    );
-  }
   return (
-    <p>
-      <strong data-testid="read-node">{read.node}</strong> served user {read.user}'s orders:{' '}
-      <span data-testid="read-order-ids">{formatIds(read.orderIds)}</span> (replayed up to LSN{' '}
-      <code>{formatLsnOrDash(read.replayLsn)}</code>)
-      {read.missing.length > 0 && (
-        <span className="warning-text">
-          {' '}
-          Stale read: {formatIds(read.missing)} {read.missing.length === 1 ? 'is' : 'are'} committed on the primary but
-          not replayed here yet.
-        </span>
+    <>
+      {read.status === 'error' ? (
+        <p className="error-text">
+          The read failed on {read.node ?? from}: <code>{read.error}</code>
+        </p>
+      ) : (
+        <p>
+          <strong data-testid="read-node">{read.node}</strong> served user {read.user}'s orders:{' '}
+          <span data-testid="read-order-ids">{formatIds(read.orderIds)}</span> (replayed up to LSN{' '}
+          <code>{formatLsnOrDash(read.replayLsn)}</code>)
+        </p>
       )}
+      <RouteNote read={read} />
+      {read.op !== undefined &&
+        (verdict ? (
+          <VerdictBadges verdict={verdict} withEvidence />
+        ) : (
+          <p className="muted">Checking this read against the history…</p>
+        ))}
+    </>
+  );
+}
+
+/** Why the read went where it went: the app server's routing decision in plain words. */
+function RouteNote({ read }: { read: ReadView }) {
+  if (!read.via) {
+    return read.node ? <p className="route-note">Sent straight to {read.node}, bypassing the app servers.</p> : null;
+  }
+  const fellBack = read.routedTo !== undefined && read.node !== undefined && read.routedTo !== read.node;
+  return (
+    <p className="route-note" data-testid="read-route">
+      {read.via}
+      {read.route.via ? '' : ' (picked by the load balancer)'} routed it: {read.reason ?? 'no reason recorded'}
+      {read.waitedMs ? `; waited ${formatMs(read.waitedMs)}` : ''}
+      {fellBack ? `; ${read.routedTo} had not caught up in time, so ${read.node} served it` : ''}.
     </p>
   );
 }

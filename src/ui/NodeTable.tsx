@@ -1,5 +1,6 @@
 /**
- * The cluster's status as a table, one row per node: role, up/down, where its replay has
+ * The cluster's status as a table, one row per node: role, up/down, its load (ops/s and
+ * utilisation of the seed's 10,000 ops/s a node handles), where its replay has
  * got to and how far behind it is (from the pg_stat_replication-like rows), the link and
  * power controls, and the orders the last "Check every node" saw there. Selects slices of
  * the store; NodeRow and LagInput take plain props.
@@ -9,7 +10,7 @@ import type { NodeSnapshot } from '../engine/cluster.ts';
 import type { ReplicationStatus } from '../engine/replication/status.ts';
 import { MAX_LAG_MS } from '../engine/settings.ts';
 import { checkEveryNode, killNode, restartNode, setConnected, setLag } from './commands.ts';
-import { formatIds, formatLsnOrDash, formatMs } from './format.ts';
+import { formatIds, formatLsnOrDash, formatMs, formatPercent } from './format.ts';
 import { type NodeOrders, useLab } from './store.ts';
 
 export function NodeTable() {
@@ -34,12 +35,18 @@ export function NodeTable() {
         </button>
       </div>
       <div className="table-scroll">
-        <table className="nodes">
+        <table className="nodes" aria-labelledby="nodes-heading">
           <thead>
             <tr>
               <th scope="col">Node</th>
               <th scope="col">Role</th>
               <th scope="col">Status</th>
+              <th scope="col" className="num">
+                Ops/s
+              </th>
+              <th scope="col" className="num" title="Ops/s against the seed's 10,000 ops/s a node handles">
+                Utilisation
+              </th>
               <th scope="col">Replication</th>
               <th scope="col">Replay LSN</th>
               <th scope="col" className="num">
@@ -87,6 +94,12 @@ function NodeRow({ node, replication: r, headLsn, orders }: NodeRowProps) {
       <td>{node.role}</td>
       <td data-testid={id('status')}>
         <span className={`badge badge-${node.status}`}>{node.status}</span>
+      </td>
+      <td data-testid={id('ops')} className="num">
+        {node.opsPerSec.toLocaleString('en-US')}
+      </td>
+      <td data-testid={id('utilisation')} className="num">
+        {formatPercent(node.utilisation)}
       </td>
       <td data-testid={id('replication')}>{r ? r.state : 'source'}</td>
       <td data-testid={id('replay-lsn')}>

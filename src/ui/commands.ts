@@ -5,9 +5,13 @@
  * (flush), and its reply waits until the clock moves. Nothing here throws: every failure
  * is shown on the page.
  */
+import type { SessionStore } from '../engine/app/appTier.ts';
+import type { LoadOptions } from '../engine/app/loadGenerator.ts';
+import type { ReadPolicy, RywStrategy } from '../engine/app/routing.ts';
+import type { EventOf } from '../engine/history.ts';
 import type { Lab } from './bootLab.ts';
 import { describeError, formatIds, outcomeError } from './format.ts';
-import { type CheckView, currentLab, logActivity, type NodeOrders, useLab } from './store.ts';
+import { type CheckView, currentLab, logActivity, type NodeOrders, type Route, useLab } from './store.ts';
 
 /** A command's reply, or why there is none (it threw: a bug, or a node that stopped answering). */
 type Sent<T> = { ok: true; reply: T } | { ok: false; error: string };
@@ -37,64 +41,89 @@ export function setUser(user: number): void {
   useLab.setState({ user });
 }
 
-/** Places an order for the chosen user on `target` (default: the current primary). */
-export async function placeOrder(total: number, target?: string): Promise<void> {
+/** The latest history event of `type` for operation `op` (it is recent: search from the end). */
+function eventOf<T extends 'write.invoke' | 'read.invoke' | 'read.ok'>(
+  lab: Lab,
+  type: T,
+  op: number,
+): EventOf<T> | undefined {
+  const events = lab.cluster.history.all();
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (e.type === type && e.op === op) return e as EventOf<T>;
+  }
+  return undefined;
+}
+
+/** " through app-2" when an app server handled it. */
+function through(via: string | undefined): string {
+  return via ? ` through ${via}` : '';
+}
+
+/** Places an order for the chosen user through the load balancer, an app server or straight to a node. */
+export async function placeOrder(total: number, route: Route = {}): Promise<void> {
   const { user } = useLab.getState();
   if (!Number.isFinite(total) || total <= 0) {
     logActivity('error', `Place order: the total must be a positive amount, got "${total}"`);
     return;
   }
-  useLab.setState({ lastWrite: { status: 'pending', user, total, target } });
-  const sent = await send('Place order', (lab) => lab.cluster.placeOrder({ user, total, node: target }));
+  useLab.setState({ lastWrite: { status: 'pending', user, total, route } });
+  const sent = await send('Place order', (lab) => lab.cluster.placeOrder({ user, total, ...route }));
   if (!sent.ok) {
-    useLab.setState({ lastWrite: { status: 'error', user, total, target, error: sent.error } });
+    useLab.setState({ lastWrite: { status: 'error', user, total, route, error: sent.error } });
     return;
   }
   const out = sent.reply;
+  const lab = currentLab();
+  const via = lab ? eventOf(lab, 'write.invoke', out.op)?.via : undefined;
+  const base = { user, total, route, op: out.op, via, node: out.node };
   if (out.ok && out.orderId !== undefined) {
     const orderId = out.orderId;
     useLab.setState((s) => ({
-      lastWrite: { status: 'ok', user, total, target, node: out.node, orderId, lsn: out.lsn },
+      lastWrite: { ...base, status: 'ok', orderId, lsn: out.lsn, message: out.message },
       placed: { ...s.placed, [user]: [...(s.placed[user] ?? []), orderId] },
     }));
-    logActivity('info', `${out.node} committed order #${orderId} for user ${user}`);
+    logActivity('info', `${out.node} committed order #${orderId} for user ${user}${through(via)}`);
   } else {
     const error = outcomeError(out.error, out.code);
-    useLab.setState({ lastWrite: { status: 'error', user, total, target, node: out.node, error } });
-    logActivity('error', `Place order on ${out.node}: ${error}`);
+    useLab.setState({ lastWrite: { ...base, status: 'error', error } });
+    logActivity('error', `Place order on ${out.node}${through(via)}: ${error}`);
   }
 }
 
-/** Reads the chosen user's orders from `target`, or round robin over the replicas. */
-export async function readOrders(target?: string): Promise<void> {
-  const { user, placed } = useLab.getState();
-  const expected = placed[user] ?? [];
-  useLab.setState({ lastRead: { status: 'pending', user, target, orderIds: [], missing: [] } });
-  const sent = await send('Read my orders', (lab) => lab.cluster.readOrders({ user, node: target }));
+/** Reads the chosen user's orders through the load balancer, an app server or straight from a node. */
+export async function readOrders(route: Route = {}): Promise<void> {
+  const { user } = useLab.getState();
+  useLab.setState({ lastRead: { status: 'pending', user, route, orderIds: [] } });
+  const sent = await send('Read my orders', (lab) => lab.cluster.readOrders({ user, ...route }));
   if (!sent.ok) {
-    useLab.setState({ lastRead: { status: 'error', user, target, orderIds: [], missing: [], error: sent.error } });
+    useLab.setState({ lastRead: { status: 'error', user, route, orderIds: [], error: sent.error } });
     return;
   }
   const out = sent.reply;
+  const lab = currentLab();
+  const invoke = lab ? eventOf(lab, 'read.invoke', out.op) : undefined;
+  const base = {
+    user,
+    route,
+    op: out.op,
+    via: invoke?.via,
+    routedTo: invoke?.node,
+    reason: invoke?.reason,
+    waitedMs: lab ? eventOf(lab, 'read.ok', out.op)?.waitedMs : undefined,
+    node: out.node,
+  };
   if (out.ok) {
-    const missing = missingFrom(out.orderIds, expected);
-    useLab.setState({
-      lastRead: {
-        status: 'ok',
-        user,
-        target,
-        node: out.node,
-        orderIds: out.orderIds,
-        missing,
-        replayLsn: out.replayLsn,
-      },
-    });
-    const stale = missing.length > 0 ? `; not replayed there yet: ${formatIds(missing)}` : '';
-    logActivity('info', `${out.node} served user ${user}'s orders: ${formatIds(out.orderIds)}${stale}`);
+    useLab.setState({ lastRead: { ...base, status: 'ok', orderIds: out.orderIds, replayLsn: out.replayLsn } });
+    logActivity(
+      'info',
+      `${out.node} served user ${user}'s orders${through(invoke?.via)}: ${formatIds(out.orderIds)}` +
+        (invoke?.reason ? ` (${invoke.reason})` : ''),
+    );
   } else {
     const error = outcomeError(out.error, out.code);
-    useLab.setState({ lastRead: { status: 'error', user, target, node: out.node, orderIds: [], missing: [], error } });
-    logActivity('error', `Read my orders on ${out.node}: ${error}`);
+    useLab.setState({ lastRead: { ...base, status: 'error', orderIds: [], error } });
+    logActivity('error', `Read my orders on ${out.node}${through(invoke?.via)}: ${error}`);
   }
 }
 
@@ -148,6 +177,44 @@ export function restartNode(node: string): Promise<void> {
     (lab) => lab.cluster.restartNode(node),
     `${node} is restarting (crash recovery before it serves again)`,
   );
+}
+
+// ---- the app tier ------------------------------------------------------------------------
+
+export function setReadPolicy(policy: ReadPolicy): Promise<void> {
+  return sendAndLog('Set read policy', (lab) => lab.cluster.setReadPolicy(policy), `Read policy: ${policy}`);
+}
+
+/** `kind` undefined: orders and products alike. */
+export function setRywStrategy(
+  strategy: Partial<RywStrategy> & { name: RywStrategy['name'] },
+  kind?: 'orders' | 'products',
+): Promise<void> {
+  const params = Object.entries(strategy)
+    .filter(([key]) => key !== 'name')
+    .map(([key, value]) => `${key} ${value}`);
+  const what = `${strategy.name}${params.length > 0 ? ` (${params.join(', ')})` : ''}`;
+  return sendAndLog(
+    'Set read-your-writes strategy',
+    (lab) => lab.cluster.setRywStrategy(strategy, kind),
+    `Read-your-writes strategy for ${kind ?? 'orders and products'}: ${what}`,
+  );
+}
+
+export function setSessionStore(store: SessionStore): Promise<void> {
+  return sendAndLog('Set session store', (lab) => lab.cluster.setSessionStore(store), `Session store: ${store}`);
+}
+
+export function startLoad(options: Pick<LoadOptions, 'writesPerSec' | 'readsPerSec'>): Promise<void> {
+  return sendAndLog(
+    'Start load',
+    (lab) => lab.cluster.startLoad(options),
+    `Load generator started: ${options.writesPerSec} writes/s, ${options.readsPerSec} reads/s`,
+  );
+}
+
+export function stopLoad(): Promise<void> {
+  return sendAndLog('Stop load', (lab) => lab.cluster.stopLoad(), 'Load generator stopped');
 }
 
 // ---- the clock --------------------------------------------------------------------------

@@ -11,6 +11,11 @@ export function formatMs(ms: number): string {
   return `${Math.round(ms).toLocaleString('en-US')} ms`;
 }
 
+/** A fraction as a percentage with one decimal: `0.4 %`. */
+export function formatPercent(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)} %`;
+}
+
 export function formatIds(ids: readonly number[]): string {
   return ids.length === 0 ? 'none' : ids.map((id) => `#${id}`).join(', ');
 }

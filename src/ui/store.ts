@@ -8,33 +8,54 @@ import { create } from 'zustand';
 import type { DriverState } from '../engine/clockDriver.ts';
 import type { ClusterSnapshot } from '../engine/cluster.ts';
 import type { Lab } from './bootLab.ts';
+import { type ReadStats, ReadStatsTracker } from './readStats.ts';
 
 export type Phase = 'booting' | 'running' | 'failed';
 
 /** Outcomes go pending -> ok | error; pending lasts until engine time reaches the reply. */
 export type OutcomeStatus = 'pending' | 'ok' | 'error';
 
+/**
+ * Where a command goes: `node` straight to that node, `via` through that app server,
+ * neither through the load balancer (which picks an app server round robin).
+ */
+export interface Route {
+  via?: string;
+  node?: string;
+}
+
 export interface WriteView {
   status: OutcomeStatus;
   user: number;
   total: number;
-  /** Where the write was sent: a node name, or undefined for the current primary. */
-  target?: string;
+  route: Route;
+  op?: number;
+  /** The app server that sent it (absent when sent straight to a node). */
+  via?: string;
   node?: string;
   orderId?: number;
   lsn?: number;
+  /** The optimistic strategy's message to the customer. */
+  message?: string;
   error?: string;
 }
 
 export interface ReadView {
   status: OutcomeStatus;
   user: number;
-  /** Where the read was sent: a node name, or undefined for round robin over the replicas. */
-  target?: string;
+  route: Route;
+  /** The history op, to find the checker's verdict on this read. */
+  op?: number;
+  /** The app server that routed it (absent when sent straight to a node). */
+  via?: string;
+  /** Where routing sent it, and why, in plain words. */
+  routedTo?: string;
+  reason?: string;
+  /** Time spent waiting for a replica to replay the session's last write (lsn-wait). */
+  waitedMs?: number;
+  /** The node that served it. */
   node?: string;
   orderIds: number[];
-  /** Orders this page placed for the user (acknowledged before the read) that the read did not see. */
-  missing: number[];
   replayLsn?: number;
   error?: string;
 }
@@ -74,6 +95,8 @@ export interface LabState {
   lastWrite?: WriteView;
   lastRead?: ReadView;
   check?: CheckView;
+  /** The consistency checker's view of every read so far (recomputed as the history grows). */
+  reads?: ReadStats;
   activity: ActivityEntry[];
 }
 
@@ -96,16 +119,43 @@ export function currentLab(): Lab | undefined {
   return connected;
 }
 
+/** The checker may use at most about this share of the main thread (it runs between frames). */
+const CHECKER_SHARE = 0.2;
+
 /**
  * Feeds the store from the engine. The cluster notifies after every clock event (many per
- * frame when busy), so snapshots are published at most once per animation frame.
+ * frame when busy), so snapshots are published at most once per animation frame. The
+ * read verdicts are recomputed with them when the history has new reads or writes, but
+ * classifying takes longer as the history grows, so after a slow run the next one waits
+ * (the page stays responsive under load; the verdicts then trail by a moment).
  */
 export function connectLab(lab: Lab): () => void {
   connected = lab;
   let frame = 0;
+  let statsTimer: ReturnType<typeof setTimeout> | undefined;
+  let statsDueAt = 0;
+  const tracker = new ReadStatsTracker();
+  const refreshReads = (snapshot: ClusterSnapshot) => {
+    if (!tracker.scan(lab.cluster.history.all())) return;
+    const now = performance.now();
+    if (now < statsDueAt) {
+      statsTimer ??= setTimeout(() => {
+        statsTimer = undefined;
+        publishSoon();
+      }, statsDueAt - now);
+      return;
+    }
+    const primary = snapshot.nodes.find((n) => n.role === 'primary')?.name ?? 'primary';
+    const reads = tracker.summarize(primary);
+    const tookMs = performance.now() - now;
+    statsDueAt = performance.now() + tookMs / CHECKER_SHARE;
+    useLab.setState({ reads });
+  };
   const publish = () => {
     frame = 0;
-    useLab.setState({ snapshot: lab.cluster.getSnapshot(), driver: lab.driver.getState() });
+    const snapshot = lab.cluster.getSnapshot();
+    useLab.setState({ snapshot, driver: lab.driver.getState() });
+    refreshReads(snapshot);
   };
   const publishSoon = () => {
     if (frame === 0) frame = requestAnimationFrame(publish);
@@ -118,6 +168,7 @@ export function connectLab(lab: Lab): () => void {
     offCluster();
     offDriver();
     cancelAnimationFrame(frame);
+    clearTimeout(statsTimer);
     connected = undefined;
   };
 }

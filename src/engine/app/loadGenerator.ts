@@ -55,7 +55,8 @@ export class LoadGenerator {
 
   /** Schedules the next arrival of a Poisson process with `perSec` events a second. */
   private arrive(kind: 'write' | 'read', perSec: number): void {
-    const gapMs = -Math.log(1 - this.random.next()) * (1000 / perSec);
+    // Whole milliseconds keep engine times readable; at least 1 ms between arrivals.
+    const gapMs = Math.max(1, Math.round(-Math.log(1 - this.random.next()) * (1000 / perSec)));
     const id = this.clock.schedule(
       gapMs,
       () => {

@@ -2,11 +2,14 @@
  * The preset scenarios shipped with Replica Lab, by file name. Each is an ordinary
  * scenario file: instructors can copy one as a starting point.
  */
+import analyticsLag from './analytics-lag.json' with { type: 'json' };
 import applyDelay from './apply-delay.json' with { type: 'json' };
 import busyReplica from './busy-replica.json' with { type: 'json' };
 import disconnectedReplica from './disconnected-replica.json' with { type: 'json' };
 import replicaCrash from './replica-crash.json' with { type: 'json' };
+import rywCompare from './ryw-compare.json' with { type: 'json' };
 import seedTimeline from './seed-timeline.json' with { type: 'json' };
+import sessionMap from './session-map.json' with { type: 'json' };
 import staleRead from './stale-read.json' with { type: 'json' };
 
 export const PRESETS: Record<string, unknown> = {
@@ -16,4 +19,7 @@ export const PRESETS: Record<string, unknown> = {
   'busy-replica': busyReplica,
   'disconnected-replica': disconnectedReplica,
   'replica-crash': replicaCrash,
+  'ryw-compare': rywCompare,
+  'session-map': sessionMap,
+  'analytics-lag': analyticsLag,
 };

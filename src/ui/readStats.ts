@@ -1,0 +1,129 @@
+/**
+ * The consistency checker's verdicts, summarised for the page: totals of each anomaly,
+ * the share of reads the primary served, read latency percentiles and the latest reads
+ * with why routing sent each one where it did. The verdicts come from the engine's
+ * classifyReads; this file only feeds it and counts. No React here.
+ */
+import { ANOMALIES, type Anomaly, classifyReads, type ReadVerdict } from '../engine/checker/consistency.ts';
+import type { Recorded } from '../engine/history.ts';
+
+export const RECENT_READS = 20;
+
+/** What routing decided for one read (from its read.invoke and read.ok events). */
+export interface ReadRoute {
+  /** The node routing chose; a waiting read may still fall back to the primary. */
+  routedTo: string;
+  reason?: string;
+  waitedMs?: number;
+}
+
+export interface ReadRow {
+  verdict: ReadVerdict;
+  route?: ReadRoute;
+}
+
+export interface ReadStats {
+  /** Completed reads (ok or failed). */
+  reads: number;
+  failed: number;
+  anomalies: Record<Anomaly, number>;
+  /** Reads with at least one anomaly. */
+  anomalous: number;
+  /** Successful reads, and how many of them the primary served. */
+  okReads: number;
+  servedByPrimary: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  /** The latest reads, newest first. */
+  recent: ReadRow[];
+  /** The latest reads with an anomaly, newest first. */
+  recentAnomalous: ReadRow[];
+  /** Every verdict, in completion order (for finding one read by op). */
+  verdicts: readonly ReadVerdict[];
+  routes: ReadonlyMap<number, ReadRoute>;
+}
+
+/** The events classifyReads looks at; everything else (replication, config) is skipped. */
+const CHECKED = new Set<Recorded['type']>(['write.invoke', 'write.ok', 'read.invoke', 'read.ok', 'read.fail']);
+
+/**
+ * Follows the history (append-only) and keeps the events the checker needs, so each
+ * recompute classifies a much shorter list than the whole history.
+ */
+export class ReadStatsTracker {
+  private scanned = 0;
+  private readonly checked: Recorded[] = [];
+  private readonly routes = new Map<number, ReadRoute>();
+  private classifiedUpTo = 0;
+
+  /** Takes in new history events; true if any of them changes the verdicts. */
+  scan(history: readonly Recorded[]): boolean {
+    for (let i = this.scanned; i < history.length; i++) {
+      const e = history[i];
+      if (!CHECKED.has(e.type)) continue;
+      this.checked.push(e);
+      if (e.type === 'read.invoke') this.routes.set(e.op, { routedTo: e.node, reason: e.reason });
+      else if (e.type === 'read.ok' && e.waitedMs) {
+        const route = this.routes.get(e.op);
+        if (route) route.waitedMs = e.waitedMs;
+      }
+    }
+    this.scanned = history.length;
+    return this.checked.length !== this.classifiedUpTo;
+  }
+
+  summarize(primary: string): ReadStats {
+    this.classifiedUpTo = this.checked.length;
+    const verdicts = classifyReads(this.checked);
+    const anomalies = Object.fromEntries(ANOMALIES.map((a) => [a, 0])) as Record<Anomaly, number>;
+    let failed = 0;
+    let anomalous = 0;
+    let servedByPrimary = 0;
+    const latencies: number[] = [];
+    for (const v of verdicts) {
+      latencies.push(v.latencyMs);
+      if (!v.ok) {
+        failed++;
+        continue;
+      }
+      if (v.node === primary) servedByPrimary++;
+      if (v.anomalies.length > 0) anomalous++;
+      for (const a of v.anomalies) anomalies[a]++;
+    }
+    latencies.sort((a, b) => a - b);
+    const row = (verdict: ReadVerdict): ReadRow => ({ verdict, route: this.routes.get(verdict.op) });
+    const recentAnomalous: ReadRow[] = [];
+    for (let i = verdicts.length - 1; i >= 0 && recentAnomalous.length < RECENT_READS; i--) {
+      if (verdicts[i].anomalies.length > 0) recentAnomalous.push(row(verdicts[i]));
+    }
+    return {
+      reads: verdicts.length,
+      failed,
+      anomalies,
+      anomalous,
+      okReads: verdicts.length - failed,
+      servedByPrimary,
+      p50Ms: percentile(latencies, 0.5),
+      p99Ms: percentile(latencies, 0.99),
+      recent: verdicts.slice(-RECENT_READS).reverse().map(row),
+      recentAnomalous,
+      verdicts,
+      routes: this.routes,
+    };
+  }
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: readonly number[], p: number): number | undefined {
+  if (sorted.length === 0) return undefined;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+/** The checker's verdict on read `op`, once it has been classified. */
+export function findRead(stats: ReadStats | undefined, op: number | undefined): ReadRow | undefined {
+  if (!stats || op === undefined) return undefined;
+  for (let i = stats.verdicts.length - 1; i >= 0; i--) {
+    if (stats.verdicts[i].op === op) return { verdict: stats.verdicts[i], route: stats.routes.get(op) };
+  }
+  return undefined;
+}
