@@ -79,6 +79,9 @@ function printText(s: ScenarioSummary): void {
   out.push(
     `reads served by the primary: ${(s.primaryReadShare * 100).toFixed(1)}%; read latency p50 ${s.readLatencyP50Ms} ms, p99 ${s.readLatencyP99Ms} ms`,
   );
+  out.push(
+    `write latency p50 ${s.writeLatencyP50Ms} ms, p99 ${s.writeLatencyP99Ms} ms; failed writes: ${s.failedWrites}${s.stuckWrites ? `; STILL WAITING for a synchronous standby: ${s.stuckWrites}` : ''}`,
+  );
   out.push(`primary WAL at ${s.primaryLsn}; log entries retained: ${s.retainedEntries}`);
   for (const r of s.replicas) {
     out.push(

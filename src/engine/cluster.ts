@@ -25,6 +25,9 @@ import {
 } from './db/types.ts';
 import { History } from './history.ts';
 import { SeededRandom } from './random.ts';
+import type { WaitingCommit } from './replication/commitAcks.ts';
+import { CommitAcks } from './replication/commitAcks.ts';
+import type { ReplicationMode } from './replication/modes.ts';
 import { type LogEntry, PrimaryLog, RECENT_ENTRIES_KEPT } from './replication/primaryLog.ts';
 import { ReplicaStream } from './replication/replicaStream.ts';
 import { type ReplicationStatus, replicationStatus } from './replication/status.ts';
@@ -94,6 +97,10 @@ export interface ClusterSnapshot {
     strategies: Record<DataKind, RywStrategy>;
     load: LoadOptions | null;
   };
+  /** Effective replication mode per kind of data (semi-sync shows when it fell back to async). */
+  replicationModes: Record<DataKind, ReplicationMode & { fallenBack?: boolean }>;
+  /** Commits waiting for standbys (stuck writes when no synchronous standby is reachable). */
+  waitingCommits: WaitingCommit[];
   log: { headIndex: number; headLsn: number; retainedEntries: number; retainedBytes: number; prunedEntries: number };
   historyLength: number;
 }
@@ -112,6 +119,8 @@ export class Cluster {
   readonly app: AppTier;
   readonly load: LoadGenerator;
   private readonly replayWaiters = new Set<{ node: string; lsn: number; done: (ok: boolean) => void }>();
+  /** Replication modes and the commits waiting for standbys' acknowledgement. */
+  readonly acks: CommitAcks;
   /** Engine times of recent operations per node, for ops/s. */
   private readonly recentOps = new Map<string, number[]>();
   private writesSinceCheckpoint = 0;
@@ -142,8 +151,21 @@ export class Cluster {
       browse: (user, category) => void this.browse({ user, category, client: 'load' }),
       analyticsQuery: (user) => void this.analyticsQuery({ user, client: 'load' }),
     });
+    this.acks = new CommitAcks({
+      clock: this.clock,
+      history: this.history,
+      standbys: () =>
+        this.replicaNames().map((name) => ({
+          name,
+          streaming: this.canStream(name),
+          returnMs: this.stream(name).settings.lagMs,
+        })),
+      headIndex: () => this.log?.headIndex ?? 0,
+    });
     this.history.onRecord((e) => {
+      if (e.type === 'repl.received') this.acks.feedback(e.node, 'received', e.entry);
       if (e.type !== 'repl.applied') return;
+      this.acks.feedback(e.node, 'replayed', e.entry);
       this.countOp(e.node);
       this.wakeReplayWaiters(e.node, e.lsn);
     });
@@ -228,12 +250,20 @@ export class Cluster {
     );
   }
 
+  /** Ships every committed entry each streaming replica has not been sent yet. */
   private shipAll(): void {
-    for (const [name, s] of this.streams) if (this.canStream(name)) s.ship(this.log.after(s.sent));
+    const now = this.clock.now();
+    for (const [name, s] of this.streams) {
+      if (!this.canStream(name)) continue;
+      const entries = this.log.after(s.sent);
+      const committed = entries.findIndex((e) => e.committedAt > now);
+      s.ship(committed < 0 ? entries : entries.slice(0, committed));
+    }
   }
 
   private nodeWentDown(node: string): void {
     this.history.record({ type: 'node.down', node });
+    this.clock.schedule(0, () => this.acks.recheck());
     if (node === this.primaryName()) {
       for (const s of this.streams.values()) s.dropInFlight(`${node} went down`);
     } else {
@@ -321,7 +351,7 @@ export class Cluster {
         this.countOp(node);
         const orderId = Number(result.results[0]?.rows[0]?.order_id);
         const lsn = entry?.lsn ?? result.endLsn;
-        return this.later<WriteOutcome>(this.settings.commitMs, () => {
+        const acknowledge = (): WriteOutcome => {
           this.history.record({
             type: 'write.ok',
             op,
@@ -334,7 +364,19 @@ export class Cluster {
           if (server) this.app.noteWrite(server, args.user, this.clock.now(), lsn);
           const optimistic = this.app.strategies.orders.name === 'optimistic';
           return { op, ok: true, node, orderId, lsn, ...(optimistic ? { message: OPTIMISTIC_MESSAGE } : {}) };
-        });
+        };
+        // The local commit takes commitMs; then the mode decides how long the client waits.
+        return new Later(
+          new Promise<WriteOutcome>((resolve) => {
+            this.clock.schedule(this.settings.commitMs, () => {
+              if (!entry) resolve(acknowledge());
+              else
+                this.acks.waitFor({ op, entry: entry.index, kind: 'orders', orderIds: entry.orderIds }, () =>
+                  resolve(acknowledge()),
+                );
+            });
+          }),
+        );
       } catch (err) {
         if (!(err instanceof SqlError)) throw err;
         this.commitCaptured(err);
@@ -345,11 +387,24 @@ export class Cluster {
 
   /** "My orders": a user's order ids, from `node`, or as the app tier routes the read. */
   readOrders(args: { user: number; node?: string; via?: string; client?: string }): Promise<ReadOutcome> {
-    return this.read('readOrders', 'orders', args, (node) =>
-      this.readQuery(node, `SELECT order_id FROM orders WHERE user_id = ${int(args.user)} ORDER BY order_id`).then(
-        (r) => r.rows.map((row) => Number(row.order_id)),
-      ),
-    );
+    return this.read('readOrders', 'orders', args, (node) => {
+      // While a synchronous commit waits for its standby, other sessions on the primary do
+      // not see its row (PostgreSQL keeps the transaction in progress until then).
+      const hidden = node === this.primaryName() ? this.acks.waitingOrderIds() : [];
+      const filter = hidden.length ? ` AND order_id <> ALL('{${hidden.map(int).join(',')}}'::int[])` : '';
+      return this.readQuery(
+        node,
+        `SELECT order_id FROM orders WHERE user_id = ${int(args.user)}${filter} ORDER BY order_id`,
+      ).then((r) => r.rows.map((row) => Number(row.order_id)));
+    });
+  }
+
+  /** Sets the replication mode, for one kind of data or for all (the seed: orders semi-sync, products async). */
+  setMode(mode: ReplicationMode, kind?: DataKind): Promise<void> {
+    return this.command('setMode', () => {
+      for (const n of mode.mode === 'sync' ? mode.standbys.names : []) this.stream(n);
+      this.acks.setMode(mode, kind);
+    });
   }
 
   /** Browses a category of products (reads that tolerate staleness: the seed's async data). */
@@ -594,6 +649,7 @@ export class Cluster {
       s.connected = false;
       this.history.record({ type: 'link.changed', node: s.name, connected: false });
       s.dropInFlight('link disconnected');
+      this.acks.recheck();
     });
   }
 
@@ -671,9 +727,11 @@ export class Cluster {
 
   /** Records committed transactions in the log and ships them; returns the new entries. */
   private commit(txns: CapturedTxn[], endLsn: number): LogEntry[] {
-    const entries = this.log.append(txns, this.clock.now());
+    // The local commit (flushing the commit record) takes commitMs; the walsender ships a
+    // transaction once it is committed, as MySQL's AFTER_SYNC and PostgreSQL do.
+    const entries = this.log.append(txns, this.clock.now() + this.settings.commitMs);
     this.log.noteLsn(endLsn);
-    if (entries.length > 0) this.shipAll();
+    if (entries.length > 0) this.clock.schedule(this.settings.commitMs, () => this.shipAll(), 'ship');
     if (++this.writesSinceCheckpoint >= this.settings.checkpointEveryWrites) {
       this.writesSinceCheckpoint = 0;
       // PGlite never checkpoints by itself; without this its in-memory WAL grows unbounded.
@@ -793,6 +851,8 @@ export class Cluster {
         strategies: { orders: { ...this.app.strategies.orders }, products: { ...this.app.strategies.products } },
         load: this.load.running ? { ...this.load.running } : null,
       },
+      replicationModes: this.acks.modes(),
+      waitingCommits: this.acks.waiting(),
       replication: this.log
         ? this.replicaNames().map((name) => {
             const s = this.stream(name);

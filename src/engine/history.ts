@@ -60,6 +60,7 @@ export type HistoryEvent =
       applyRatePerSec?: number;
     }
   | { type: 'config.changed'; setting: string; value: string }
+  | { type: 'mode.changed'; kind: string; mode: string; reason: string }
   | { type: 'scenario.step'; index: number; action: string };
 
 export type Recorded = HistoryEvent & { seq: number; at: number };

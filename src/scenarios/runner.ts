@@ -6,6 +6,7 @@
 import { type Anomaly, classifyReads } from '../engine/checker/consistency.ts';
 import { Cluster, type NodeFactory } from '../engine/cluster.ts';
 import { formatLsn } from '../engine/db/lsn.ts';
+import { parseStandbyNames, type ReplicationMode, SEMI_SYNC_TIMEOUT_MS } from '../engine/replication/modes.ts';
 import type { Scenario, Step } from './schema.ts';
 import { stepTimes } from './schema.ts';
 
@@ -48,6 +49,13 @@ export interface ScenarioSummary {
   primaryReadShare: number;
   readLatencyP50Ms: number;
   readLatencyP99Ms: number;
+  /** Writes that failed (connection refused, read-only, ...). */
+  failedWrites: number;
+  /** Acknowledged writes' latency (invoke to ack), engine ms. */
+  writeLatencyP50Ms: number;
+  writeLatencyP99Ms: number;
+  /** Writes still waiting for a standby when the run ended (sync with none reachable). */
+  stuckWrites: number;
   writes: {
     op: number;
     at: number;
@@ -110,6 +118,8 @@ export function runStep(cluster: Cluster, step: Step): Promise<unknown> {
       });
     case 'stopLoad':
       return cluster.stopLoad();
+    case 'setMode':
+      return cluster.setMode(toMode(step), step.kind);
     case 'setLag':
       return cluster.setLag(step.node, step.ms);
     case 'setApplyDelay':
@@ -127,6 +137,16 @@ export function runStep(cluster: Cluster, step: Step): Promise<unknown> {
     case 'wait':
       return Promise.resolve();
   }
+}
+
+function toMode(step: Extract<Step, { do: 'setMode' }>): ReplicationMode {
+  if (step.mode === 'async') return { mode: 'async' };
+  if (step.mode === 'semi-sync') return { mode: 'semi-sync', timeoutMs: step.timeoutMs ?? SEMI_SYNC_TIMEOUT_MS };
+  return {
+    mode: 'sync',
+    level: step.level ?? 'on',
+    standbys: parseStandbyNames(step.standbys ?? 'FIRST 1 (replica-1)'),
+  };
 }
 
 /** Settings a scenario asks for, as cluster settings input. */
@@ -174,18 +194,24 @@ export async function runScenario(
   try {
     const { done, endMs } = scheduleSteps(cluster, scenario);
     let finished = false;
+    let failure: unknown;
     done.then(
       () => {
         finished = true;
       },
-      () => {
+      (err) => {
         finished = true;
+        failure = err;
       },
     );
+    const limitMs = options.drainLimitMs ?? 600_000;
     await cluster.clock.runUntil(endMs);
-    await cluster.clock.runWhile(() => !finished);
-    await done;
-    await cluster.drain(options.drainLimitMs);
+    // The scenario ends with its last step: background load stops, in-flight work finishes.
+    cluster.load.stop();
+    // A write stuck waiting for a synchronous standby may never finish: stop waiting then.
+    await cluster.clock.runWhile(() => !finished, endMs + limitMs);
+    if (failure) throw failure;
+    await cluster.drain(limitMs);
     return await summarize(cluster, scenario.name, endMs);
   } finally {
     await cluster.close();
@@ -221,6 +247,7 @@ export async function summarize(cluster: Cluster, name: string, endMs: number): 
   const ok = verdicts.filter((v) => v.ok);
   const count = (a: Anomaly) => verdicts.filter((v) => v.anomalies.includes(a)).length;
   const latencies = ok.map((v) => v.latencyMs).sort((a, b) => a - b);
+  const writeLatencies = writes.flatMap((w) => (w.ackAt !== undefined ? [w.ackAt - w.at] : [])).sort((a, b) => a - b);
   return {
     scenario: name,
     seed: cluster.settings.seed,
@@ -259,6 +286,10 @@ export async function summarize(cluster: Cluster, name: string, endMs: number): 
     primaryReadShare: ok.length ? round(ok.filter((v) => v.node === cluster.primaryName()).length / ok.length, 4) : 0,
     readLatencyP50Ms: round(percentile(latencies, 0.5)),
     readLatencyP99Ms: round(percentile(latencies, 0.99)),
+    failedWrites: writes.filter((w) => w.error !== undefined).length,
+    writeLatencyP50Ms: round(percentile(writeLatencies, 0.5)),
+    writeLatencyP99Ms: round(percentile(writeLatencies, 0.99)),
+    stuckWrites: snap.waitingCommits.length,
     writes,
     replicas: snap.replication.map((r) => ({
       name: r.name,

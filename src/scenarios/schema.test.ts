@@ -85,6 +85,21 @@ describe('scenario validation', () => {
     expect(() => parseScenarioText('{"version": 1,', 'mine.json')).toThrow(/^mine.json is not valid JSON: /);
   });
 
+  it('checks replication-mode parameters against the mode and the replicas', () => {
+    const withSteps = (steps: unknown[]) => ({ version: 1, name: 'm', steps });
+    expect(problems(withSteps([{ do: 'setMode', mode: 'async', timeoutMs: 5 }]))).toEqual([
+      'step 1 (setMode): field "timeoutMs" applies only to mode "semi-sync", not "async"',
+    ]);
+    expect(problems(withSteps([{ do: 'setMode', mode: 'sync', standbys: 'FIRST 1 (replica-9)' }]))).toEqual([
+      'step 1 (setMode): field "standbys": no such replica "replica-9"',
+    ]);
+    expect(
+      problems(
+        withSteps([{ do: 'setMode', mode: 'sync', level: 'remote_apply', standbys: 'ANY 2 (replica-1, replica-2)' }]),
+      ),
+    ).toEqual([]);
+  });
+
   it('runs steps without "at" right after the previous one, and waits move the cursor', () => {
     const s = parseScenario({
       version: 1,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { READ_POLICIES, RYW_STRATEGIES } from '../engine/app/routing.ts';
+import { parseStandbyNames, SYNC_LEVELS } from '../engine/replication/modes.ts';
 import { MAX_LAG_MS, MAX_REPLICAS } from '../engine/settings.ts';
 
 export const SCENARIO_VERSION = 1;
@@ -77,6 +78,18 @@ export const ACTIONS = {
     users: z.number().int().min(1).max(20, 'the shop has 20 users (1000-1019)').optional(),
   }),
   stopLoad: z.strictObject({ ...common, do: z.literal('stopLoad') }),
+  setMode: z.strictObject({
+    ...common,
+    do: z.literal('setMode'),
+    mode: z.enum(['async', 'semi-sync', 'sync']),
+    /** semi-sync: fall back to async after this long with no replica (MySQL: 10,000). */
+    timeoutMs: ms.optional(),
+    /** sync: synchronous_commit. */
+    level: z.enum(SYNC_LEVELS).optional(),
+    /** sync: synchronous_standby_names, e.g. "FIRST 1 (replica-1)" or "ANY 2 (replica-1, replica-2)". */
+    standbys: z.string().optional(),
+    kind: z.enum(['orders', 'products']).optional(),
+  }),
   setLag: z.strictObject({ ...common, do: z.literal('setLag'), node: replica, ms: lagMs }),
   setApplyDelay: z.strictObject({ ...common, do: z.literal('setApplyDelay'), node: replica, ms }),
   setApplyRate: z.strictObject({
@@ -204,6 +217,26 @@ function checkSteps(steps: Step[], replicas: number, appServers: number, problem
       }
       if ('node' in step && step.node) {
         problems.push(`${where}: give "via" (an app server) or "node" (straight to a database), not both`);
+      }
+    }
+    if (step.do === 'setMode') {
+      if (step.timeoutMs !== undefined && step.mode !== 'semi-sync') {
+        problems.push(`${where}: field "timeoutMs" applies only to mode "semi-sync", not "${step.mode}"`);
+      }
+      for (const field of ['level', 'standbys'] as const) {
+        if (step[field] !== undefined && step.mode !== 'sync') {
+          problems.push(`${where}: field "${field}" applies only to mode "sync", not "${step.mode}"`);
+        }
+      }
+      if (step.mode === 'sync') {
+        try {
+          const names = parseStandbyNames(step.standbys ?? 'FIRST 1 (replica-1)').names;
+          const unknown = names.filter((n) => !/^replica-[1-9]\d*$/.test(n) || Number(n.slice(8)) > replicas);
+          if (unknown.length)
+            problems.push(`${where}: field "standbys": no such replica ${unknown.map((n) => `"${n}"`).join(', ')}`);
+        } catch (err) {
+          problems.push(`${where}: field "standbys": ${(err as Error).message}`);
+        }
       }
     }
     if (step.do === 'setRywStrategy') {

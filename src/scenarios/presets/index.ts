@@ -6,11 +6,13 @@ import analyticsLag from './analytics-lag.json' with { type: 'json' };
 import applyDelay from './apply-delay.json' with { type: 'json' };
 import busyReplica from './busy-replica.json' with { type: 'json' };
 import disconnectedReplica from './disconnected-replica.json' with { type: 'json' };
+import modeLatency from './mode-latency.json' with { type: 'json' };
 import replicaCrash from './replica-crash.json' with { type: 'json' };
 import rywCompare from './ryw-compare.json' with { type: 'json' };
 import seedTimeline from './seed-timeline.json' with { type: 'json' };
 import sessionMap from './session-map.json' with { type: 'json' };
 import staleRead from './stale-read.json' with { type: 'json' };
+import syncNoStandby from './sync-no-standby.json' with { type: 'json' };
 
 export const PRESETS: Record<string, unknown> = {
   'stale-read': staleRead,
@@ -22,4 +24,6 @@ export const PRESETS: Record<string, unknown> = {
   'ryw-compare': rywCompare,
   'session-map': sessionMap,
   'analytics-lag': analyticsLag,
+  'mode-latency': modeLatency,
+  'sync-no-standby': syncNoStandby,
 };
