@@ -23,6 +23,14 @@ import {
   type SqlValue,
   type WalRecord,
 } from './db/types.ts';
+import { chooseCandidate, MAX_LAG_BYTES_DEFAULT, type PromotionPolicy } from './failover/candidate.ts';
+import { rewindSql } from './failover/rewind.ts';
+import {
+  type FailoverHooks,
+  type FailoverTimings,
+  failoverMachine,
+  type HealthCheckSettings,
+} from './failoverMachine.ts';
 import { History } from './history.ts';
 import { SeededRandom } from './random.ts';
 import type { WaitingCommit } from './replication/commitAcks.ts';
@@ -35,9 +43,11 @@ import {
   type ClusterSettings,
   CURRENT_PRIMARY,
   PRIMARY,
+  type ReplicaSettings,
   replicaName,
   resolveSettings,
   type SettingsInput,
+  STANDBY,
 } from './settings.ts';
 
 /** Boots one node's database; in Node an in-process PGlite, in the browser a worker. */
@@ -81,6 +91,27 @@ export interface NodeSnapshot {
   utilisation: number;
 }
 
+/** One automatic failover, as the summary reports it. */
+export interface FailoverRecord {
+  oldPrimary: string;
+  detectedAt: number;
+  promoted?: string;
+  promotedAt?: number;
+  endpointMovedAt?: number;
+}
+
+/**
+ * After a promotion the node's sequences continue from their last WAL-logged value, 32
+ * ahead of the last id used (PostgreSQL logs sequences in steps of 32): rows 1-4 on the old
+ * primary, then 34 on the promoted standby.
+ */
+export const SEQUENCE_AFTER_PROMOTION_SQL = ['orders.order_id', 'order_items.order_item_id']
+  .map((c) => {
+    const [t, col] = c.split('.');
+    return `SELECT setval(pg_get_serial_sequence('${t}', '${col}'), greatest(33 * ceil(coalesce(max(${col}), 0) / 33.0)::int, 1), max(${col}) IS NOT NULL) FROM ${t};`;
+  })
+  .join('\n');
+
 /** Shown with an order when the optimistic-UI strategy is on (the seed's solution 3). */
 export const OPTIMISTIC_MESSAGE = 'Order placed! It may take a few seconds to appear in your order history.';
 
@@ -96,6 +127,21 @@ export interface ClusterSnapshot {
     sessionStore: SessionStore;
     strategies: Record<DataKind, RywStrategy>;
     load: LoadOptions | null;
+  };
+  failover: {
+    /** The failover machine's state: monitoring, checking, electing, promoting, repointing, movingEndpoint. */
+    state: string;
+    primary: string;
+    endpoint: string;
+    fencing: boolean;
+    promotionPolicy: PromotionPolicy;
+    partitioned: string[];
+    fenced: string[];
+    splitBrain: boolean;
+    timeline: number;
+    failovers: FailoverRecord[];
+    /** Orders acknowledged by a primary the replicas no longer followed, per node. */
+    divergent: Record<string, number[]>;
   };
   /** Effective replication mode per kind of data (semi-sync shows when it fell back to async). */
   replicationModes: Record<DataKind, ReplicationMode & { fallenBack?: boolean }>;
@@ -119,6 +165,24 @@ export class Cluster {
   readonly app: AppTier;
   readonly load: LoadGenerator;
   private readonly replayWaiters = new Set<{ node: string; lsn: number; done: (ok: boolean) => void }>();
+  /** The node replicas follow and the failover manager watches ("current-primary"). */
+  private leader = PRIMARY;
+  /** Where clients' writes go (the seed's DNS name); it moves last in a failover. */
+  private endpoint = PRIMARY;
+  private readonly partitioned = new Set<string>();
+  /** Old primaries fenced at a promotion: they rejoin as replicas, never take writes on their own. */
+  private readonly fenced = new Set<string>();
+  /** Transactions acknowledged by a node that was no longer the primary replicas follow (split brain). */
+  private readonly divergent = new Map<string, LogEntry[]>();
+  private fencing = true;
+  private promotionPolicy: PromotionPolicy = 'most-up-to-date';
+  private maxLagBytes = MAX_LAG_BYTES_DEFAULT;
+  private readonly failoverActor: Actor<typeof failoverMachine>;
+  private readonly failoverRecords: FailoverRecord[] = [];
+  private splitBrain = false;
+  /** The old timeline's entries after the last promotion's fork point (what it threw away). */
+  private oldTail: LogEntry[] = [];
+  private forkAt = { index: 0, lsn: 0 };
   /** Replication modes and the commits waiting for standbys' acknowledgement. */
   readonly acks: CommitAcks;
   /** Engine times of recent operations per node, for ops/s. */
@@ -162,6 +226,10 @@ export class Cluster {
         })),
       headIndex: () => this.log?.headIndex ?? 0,
     });
+    this.failoverActor = createActor(failoverMachine, {
+      clock: this.clock,
+      input: { health: settings.healthCheck, timings: settings.failoverTimings, hooks: this.failoverHooks() },
+    });
     this.history.onRecord((e) => {
       if (e.type === 'repl.received') this.acks.feedback(e.node, 'received', e.entry);
       if (e.type !== 'repl.applied') return;
@@ -175,6 +243,7 @@ export class Cluster {
   static async boot(factory: NodeFactory, input: SettingsInput = {}): Promise<Cluster> {
     const cluster = new Cluster(factory, resolveSettings(input));
     cluster.actor.start();
+    cluster.failoverActor.start();
     const snap = await waitFor(cluster.actor, (s) => s.matches('running') || s.status !== 'active', {
       timeout: 120_000,
     });
@@ -191,18 +260,18 @@ export class Cluster {
     const lsn = await this.currentWalLsn(PRIMARY);
     this.log = new PrimaryLog(lsn);
     this.settings.replicaSettings.forEach((rs, i) => {
-      const name = replicaName(i);
-      this.streams.set(
-        name,
-        new ReplicaStream(name, this.db(name), rs, lsn, {
-          clock: this.clock,
-          history: this.history,
-          random: this.random,
-          applyBatchMax: this.settings.applyBatchMax,
-          isUp: () => this.statusOf(name) === 'up',
-          onReplayed: () => this.prune(),
-        }),
-      );
+      this.streams.set(replicaName(i), this.makeStream(replicaName(i), rs, lsn, 0));
+    });
+  }
+
+  private makeStream(name: string, settings: ReplicaSettings, startLsn: number, startIndex: number): ReplicaStream {
+    return new ReplicaStream(name, this.db(name), settings, startLsn, startIndex, {
+      clock: this.clock,
+      history: this.history,
+      random: this.random,
+      applyBatchMax: this.settings.applyBatchMax,
+      isUp: () => this.statusOf(name) === 'up',
+      onReplayed: () => this.prune(),
     });
   }
 
@@ -223,9 +292,14 @@ export class Cluster {
     return name;
   }
 
+  /** The node that is primary now: the one replicas follow ("current-primary"). */
   primaryName(): string {
-    const nodes = this.actor.getSnapshot().context.nodes;
-    return Object.keys(nodes).find((n) => nodes[n].role === 'primary') ?? PRIMARY;
+    return this.leader;
+  }
+
+  /** Where clients' writes go: the primary, until a failover has moved the endpoint. */
+  endpointName(): string {
+    return this.endpoint;
   }
 
   statusOf(node: string): NodeStatus {
@@ -245,8 +319,13 @@ export class Cluster {
   }
 
   private canStream(replica: string): boolean {
+    const leader = this.primaryName();
     return (
-      this.statusOf(this.primaryName()) === 'up' && this.statusOf(replica) === 'up' && this.stream(replica).connected
+      this.statusOf(leader) === 'up' &&
+      !this.partitioned.has(leader) &&
+      this.statusOf(replica) === 'up' &&
+      !this.partitioned.has(replica) &&
+      this.stream(replica).connected
     );
   }
 
@@ -266,10 +345,11 @@ export class Cluster {
     this.clock.schedule(0, () => this.acks.recheck());
     if (node === this.primaryName()) {
       for (const s of this.streams.values()) s.dropInFlight(`${node} went down`);
+      this.acks.abortAll('server closed the connection unexpectedly');
     } else {
-      const s = this.stream(node);
-      s.dropInFlight(`${node} went down`);
-      s.stop();
+      const s = this.streams.get(node);
+      s?.dropInFlight(`${node} went down`);
+      s?.stop();
     }
   }
 
@@ -277,6 +357,8 @@ export class Cluster {
     this.history.record({ type: 'node.up', node });
     // xstate publishes the new status after this action; resume streaming just after it.
     this.clock.schedule(0, () => {
+      // A fenced old primary comes back only as a replica, after pg_rewind.
+      if (this.fenced.has(node)) void this.clock.track(this.rejoin(node));
       this.streams.get(node)?.scheduleApply();
       this.shipAll();
     });
@@ -326,7 +408,7 @@ export class Cluster {
   }): Promise<WriteOutcome> {
     return this.command<WriteOutcome>('placeOrder', async () => {
       const server = args.node ? undefined : this.app.server(args.via);
-      const node = this.resolve(args.node ?? CURRENT_PRIMARY);
+      const node = this.resolve(args.node ?? this.endpoint);
       const op = ++this.nextOp;
       this.history.record({
         type: 'write.invoke',
@@ -347,7 +429,7 @@ export class Cluster {
       if (this.statusOf(node) !== 'up') return fail(CONNECTION_REFUSED);
       try {
         const result = await this.db(node).insert('orders', [order]);
-        const [entry] = this.commit(result.txns, result.endLsn);
+        const [entry] = this.commit(result.txns, result.endLsn, node);
         this.countOp(node);
         const orderId = Number(result.results[0]?.rows[0]?.order_id);
         const lsn = entry?.lsn ?? result.endLsn;
@@ -362,6 +444,7 @@ export class Cluster {
             orderIds: entry?.orderIds ?? [],
           });
           if (server) this.app.noteWrite(server, args.user, this.clock.now(), lsn);
+          if (node !== this.leader) this.noteSplitBrain(node);
           const optimistic = this.app.strategies.orders.name === 'optimistic';
           return { op, ok: true, node, orderId, lsn, ...(optimistic ? { message: OPTIMISTIC_MESSAGE } : {}) };
         };
@@ -369,17 +452,22 @@ export class Cluster {
         return new Later(
           new Promise<WriteOutcome>((resolve) => {
             this.clock.schedule(this.settings.commitMs, () => {
-              if (!entry) resolve(acknowledge());
+              if (!entry || node !== this.leader) resolve(acknowledge());
               else
-                this.acks.waitFor({ op, entry: entry.index, kind: 'orders', orderIds: entry.orderIds }, () =>
-                  resolve(acknowledge()),
+                this.acks.waitFor(
+                  { op, entry: entry.index, kind: 'orders', orderIds: entry.orderIds },
+                  () => resolve(acknowledge()),
+                  (reason) => {
+                    this.history.record({ type: 'write.fail', op, node, error: reason });
+                    resolve({ op, ok: false, node, error: reason });
+                  },
                 );
             });
           }),
         );
       } catch (err) {
         if (!(err instanceof SqlError)) throw err;
-        this.commitCaptured(err);
+        this.commitCaptured(err, node);
         return fail(err.message, err.info.code);
       }
     });
@@ -687,16 +775,16 @@ export class Cluster {
     return this.command('sql', async () => {
       const name = this.resolve(node);
       if (this.statusOf(name) !== 'up') throw new SqlError({ message: CONNECTION_REFUSED, severity: 'FATAL' });
-      if (name !== this.primaryName()) {
+      if (name !== this.primaryName() && this.roleOf(name) !== 'primary') {
         await this.streams.get(name)?.writeReplayed();
         return this.db(name).exec(text);
       }
       try {
         const result = await this.db(name).write(text);
-        this.commit(result.txns, result.endLsn);
+        this.commit(result.txns, result.endLsn, name);
         return result.results;
       } catch (err) {
-        if (err instanceof SqlError) this.commitCaptured(err);
+        if (err instanceof SqlError) this.commitCaptured(err, name);
         throw err;
       }
     });
@@ -710,7 +798,7 @@ export class Cluster {
         throw new Error(
           `log entry ${entryIndex} is too old to inspect (only the last ${RECENT_ENTRIES_KEPT} pruned entries are kept)`,
         );
-      return this.db(this.primaryName()).walRecords(entry.startLsn, entry.xid);
+      return this.db(entry.walNode).walRecords(entry.walStartLsn, entry.xid);
     });
   }
 
@@ -726,7 +814,29 @@ export class Cluster {
   // ---- replication ---------------------------------------------------------------------
 
   /** Records committed transactions in the log and ships them; returns the new entries. */
-  private commit(txns: CapturedTxn[], endLsn: number): LogEntry[] {
+  private commit(txns: CapturedTxn[], endLsn: number, node: string): LogEntry[] {
+    if (node !== this.leader) {
+      // A primary the replicas no longer follow (partitioned or unfenced old primary):
+      // what it commits goes nowhere. Kept to show the two histories side by side.
+      const list = this.divergent.get(node) ?? [];
+      const entries = txns.map((t, i) => ({
+        index: -(list.length + i + 1),
+        xid: t.xid,
+        lsn: t.lsn,
+        startLsn: t.lsn,
+        walStartLsn: t.lsn,
+        walNode: node,
+        timeline: 0,
+        committedAt: this.clock.now() + this.settings.commitMs,
+        changes: t.changes,
+        orderIds: t.changes
+          .filter((c) => c.table === 'orders' && c.op === 'INSERT')
+          .map((c) => Number(c.newRow?.order_id)),
+      }));
+      list.push(...entries);
+      this.divergent.set(node, list);
+      return entries;
+    }
     // The local commit (flushing the commit record) takes commitMs; the walsender ships a
     // transaction once it is committed, as MySQL's AFTER_SYNC and PostgreSQL do.
     const entries = this.log.append(txns, this.clock.now() + this.settings.commitMs);
@@ -735,14 +845,14 @@ export class Cluster {
     if (++this.writesSinceCheckpoint >= this.settings.checkpointEveryWrites) {
       this.writesSinceCheckpoint = 0;
       // PGlite never checkpoints by itself; without this its in-memory WAL grows unbounded.
-      void this.clock.track(this.db(this.primaryName()).exec('CHECKPOINT'));
+      void this.clock.track(this.db(node).exec('CHECKPOINT'));
     }
     return entries;
   }
 
-  private commitCaptured(err: SqlError): void {
+  private commitCaptured(err: SqlError, node: string): void {
     const { captured } = err as SqlError & { captured?: { txns: CapturedTxn[]; endLsn: number } };
-    if (captured && captured.txns.length > 0) this.commit(captured.txns, captured.endLsn);
+    if (captured && captured.txns.length > 0) this.commit(captured.txns, captured.endLsn, node);
   }
 
   private prune(): void {
@@ -815,6 +925,246 @@ export class Cluster {
     return this.db(node).dumpTables();
   }
 
+  // ---- failover ------------------------------------------------------------------------
+
+  roleOf(node: string): Role {
+    return this.actor.getSnapshot().context.nodes[node]?.role ?? 'replica';
+  }
+
+  /** Cuts `node` off from the other nodes and the failover manager; clients still reach it. */
+  partition(node: string): Promise<void> {
+    return this.command('partition', () => {
+      const name = this.resolve(node);
+      if (this.partitioned.has(name)) return;
+      this.partitioned.add(name);
+      this.history.record({ type: 'node.partitioned', node: name, partitioned: true });
+      if (name === this.leader) for (const s of this.streams.values()) s.dropInFlight(`${name} is partitioned`);
+      else this.streams.get(name)?.dropInFlight(`${name} is partitioned`);
+      this.acks.recheck();
+    });
+  }
+
+  /** Ends every partition (or `node`'s). An unfenced old primary stays a second primary. */
+  heal(node?: string): Promise<void> {
+    return this.command('heal', () => {
+      for (const name of node ? [this.resolve(node)] : [...this.partitioned]) {
+        if (!this.partitioned.delete(name)) continue;
+        this.history.record({ type: 'node.partitioned', node: name, partitioned: false });
+      }
+      this.shipAll();
+    });
+  }
+
+  setFencing(on: boolean): Promise<void> {
+    return this.command('setFencing', () => {
+      this.fencing = on;
+      this.history.record({ type: 'config.changed', setting: 'fencing', value: on ? 'on' : 'off' });
+    });
+  }
+
+  setHealthCheck(health: Partial<HealthCheckSettings>): Promise<void> {
+    return this.command('setHealthCheck', () => {
+      this.failoverActor.send({ type: 'SET_HEALTH_CHECK', health });
+      this.history.record({ type: 'config.changed', setting: 'healthCheck', value: JSON.stringify(health) });
+    });
+  }
+
+  setFailoverTimings(timings: Partial<FailoverTimings>): Promise<void> {
+    return this.command('setFailoverTimings', () => {
+      this.failoverActor.send({ type: 'SET_TIMINGS', timings });
+      this.history.record({ type: 'config.changed', setting: 'failoverTimings', value: JSON.stringify(timings) });
+    });
+  }
+
+  setAutoFailover(enabled: boolean): Promise<void> {
+    return this.command('setAutoFailover', () => {
+      this.failoverActor.send({ type: 'SET_ENABLED', enabled });
+      this.history.record({ type: 'config.changed', setting: 'autoFailover', value: enabled ? 'on' : 'off' });
+    });
+  }
+
+  setPromotionPolicy(policy: PromotionPolicy, maxLagBytes?: number): Promise<void> {
+    return this.command('setPromotionPolicy', () => {
+      this.promotionPolicy = policy;
+      if (maxLagBytes !== undefined) this.maxLagBytes = maxLagBytes;
+      this.history.record({ type: 'config.changed', setting: 'promotionPolicy', value: policy });
+    });
+  }
+
+  /** What the failover machine asks of the cluster. Runs inside machine transitions. */
+  private failoverHooks(): FailoverHooks {
+    return {
+      primaryReachable: () => this.statusOf(this.leader) === 'up' && !this.partitioned.has(this.leader),
+      checked: (ok, failures) => {
+        if (!ok || failures > 0) this.history.record({ type: 'health.check', node: this.leader, ok, failures });
+      },
+      detected: () => {
+        this.failoverRecords.push({ detectedAt: this.clock.now(), oldPrimary: this.leader });
+        this.history.record({
+          type: 'failover.phase',
+          phase: 'detect',
+          node: this.leader,
+          detail: `${this.leader} missed its health checks: declared dead`,
+        });
+      },
+      choose: () => this.chooseCandidate(),
+      promote: (candidate) => void this.clock.track(this.promote(candidate)),
+      repoint: (candidate) => void this.clock.track(this.repoint(candidate)),
+      moveEndpoint: (candidate) => {
+        this.endpoint = candidate;
+        const record = this.failoverRecords.at(-1);
+        if (record) record.endpointMovedAt = this.clock.now();
+        this.history.record({
+          type: 'failover.phase',
+          phase: 'endpoint',
+          node: candidate,
+          detail: `the endpoint clients write to now points at ${candidate}: writes resume`,
+        });
+      },
+    };
+  }
+
+  private chooseCandidate(): string | undefined {
+    const views = this.replicaNames().map((name) => {
+      const p = this.stream(name).positions();
+      return {
+        name,
+        reachable: this.statusOf(name) === 'up' && !this.partitioned.has(name),
+        receivedLsn: p.writeLsn,
+        receivedIndex: p.receivedIndex,
+        standby: name === STANDBY,
+      };
+    });
+    const choice = chooseCandidate(this.promotionPolicy, views, this.log.headLsn, this.maxLagBytes);
+    const rejected = choice.rejected.map((r) => `${r.name}: ${r.why}`).join('; ');
+    this.history.record({
+      type: 'failover.phase',
+      phase: choice.candidate ? 'elect' : 'no-candidate',
+      node: choice.candidate,
+      detail: `${choice.reason}${rejected ? ` (not: ${rejected})` : ''}`,
+    });
+    return choice.candidate;
+  }
+
+  /**
+   * Promotion: fence the old primary (if fencing is on), replay everything the candidate
+   * received, make it read-write, start a new timeline from what it has. Acknowledged writes
+   * beyond that are lost.
+   */
+  private async promote(candidate: string): Promise<void> {
+    const old = this.leader;
+    if (this.fencing && this.statusOf(old) === 'up') {
+      // STONITH: power the old primary off before anyone else may take writes.
+      this.fenced.add(old);
+      this.history.record({ type: 'node.fenced', node: old, detail: 'fenced (STONITH) before the promotion' });
+      this.actor.send({ type: 'KILL', node: old });
+    } else if (this.fencing) {
+      this.fenced.add(old);
+    }
+    const stream = this.stream(candidate);
+    const reached = await stream.promote();
+    this.streams.delete(candidate);
+    this.oldTail = this.log.tailAfter(reached.index);
+    this.forkAt = reached;
+    const lost = this.oldTail.filter((e) => e.orderIds.length > 0);
+    const acked = new Set(
+      this.history
+        .ofType('write.ok')
+        .filter((w) => w.node === old)
+        .map((w) => w.entry),
+    );
+    const lostAcked = lost.filter((e) => acked.has(e.index));
+    if (lostAcked.length) {
+      this.history.record({
+        type: 'failover.lost',
+        orderIds: lostAcked.flatMap((e) => e.orderIds),
+        ops: this.history
+          .ofType('write.ok')
+          .filter((w) => w.node === old && lostAcked.some((e) => e.index === w.entry))
+          .map((w) => w.op),
+        fromNode: old,
+      });
+    }
+    await this.db(candidate).setRole('primary');
+    // Sequences are WAL-logged 32 values ahead, so the promoted node's next order id jumps.
+    await this.db(candidate).exec(SEQUENCE_AFTER_PROMOTION_SQL);
+    const walLsn = await this.currentWalLsn(candidate);
+    this.log = this.log.fork(reached.index, reached.lsn, candidate, walLsn);
+    this.acks.resetFeedback(reached.index);
+    this.leader = candidate;
+    this.actor.send({ type: 'SET_ROLE', node: candidate, role: 'primary' });
+    if (this.fencing) this.actor.send({ type: 'SET_ROLE', node: old, role: 'replica' });
+    const record = this.failoverRecords.at(-1);
+    if (record) Object.assign(record, { promoted: candidate, promotedAt: this.clock.now() });
+    this.history.record({
+      type: 'failover.phase',
+      phase: 'promote',
+      node: candidate,
+      detail: `${candidate} replayed what it had received (up to entry ${reached.index}) and accepts writes: timeline ${this.log.timeline}`,
+    });
+  }
+
+  /** Points every other replica at the new primary, rewinding any that received more than it had. */
+  private async repoint(candidate: string): Promise<void> {
+    for (const name of this.replicaNames()) {
+      const old = this.stream(name);
+      const { replayed, replayedLsn } = await old.retire();
+      const start = await this.rewindTo(name, replayed, replayedLsn);
+      this.streams.set(name, this.makeStream(name, old.settings, start.lsn, start.index));
+    }
+    this.history.record({
+      type: 'failover.phase',
+      phase: 'repoint',
+      node: candidate,
+      detail: `${this.replicaNames().join(', ') || 'no replica'} now follow ${candidate}`,
+    });
+    this.shipAll();
+  }
+
+  /**
+   * pg_rewind: undoes on `node` the transactions after the new timeline's fork point that
+   * it has (replayed from the old primary, or committed itself as the old primary).
+   * Returns where its stream restarts.
+   */
+  private async rewindTo(node: string, replayed: number, replayedLsn: number): Promise<{ index: number; lsn: number }> {
+    const fork = this.forkPoint();
+    const own = this.divergent.get(node) ?? [];
+    const tail = [...this.oldTail.filter((e) => e.index > fork.index && e.index <= replayed), ...own];
+    if (tail.length === 0) return { index: replayed, lsn: replayedLsn };
+    const sql = rewindSql(tail);
+    if (sql === undefined) throw new Error(`${node} cannot be rewound (a TRUNCATE): it needs a fresh copy`);
+    await this.db(node).exec(sql);
+    this.divergent.delete(node);
+    this.history.record({
+      type: 'node.rewound',
+      node,
+      discardedOrderIds: tail.flatMap((e) => e.orderIds),
+      entries: tail.length,
+    });
+    return fork;
+  }
+
+  /** An old primary, fenced at a promotion, rejoins as a replica once restarted. */
+  private async rejoin(node: string): Promise<void> {
+    this.fenced.delete(node);
+    await this.db(node).setRole('replica');
+    const start = await this.rewindTo(node, this.oldTail.at(-1)?.index ?? this.forkAt.index, this.forkAt.lsn);
+    const settings = this.settings.replicaSettings[0] ?? resolveSettings({ replicas: 1 }).replicaSettings[0];
+    this.streams.set(node, this.makeStream(node, { ...settings }, start.lsn, start.index));
+    this.actor.send({ type: 'SET_ROLE', node, role: 'replica' });
+    this.shipAll();
+  }
+
+  private forkPoint(): { index: number; lsn: number } {
+    return this.forkAt;
+  }
+
+  private noteSplitBrain(node: string): void {
+    if (this.splitBrain) return;
+    this.splitBrain = true;
+    this.history.record({ type: 'split-brain', nodes: [node, this.leader] });
+  }
+
   // ---- snapshots -----------------------------------------------------------------------
 
   subscribe(listener: () => void): () => void {
@@ -850,6 +1200,19 @@ export class Cluster {
         sessionStore: this.app.store,
         strategies: { orders: { ...this.app.strategies.orders }, products: { ...this.app.strategies.products } },
         load: this.load.running ? { ...this.load.running } : null,
+      },
+      failover: {
+        state: JSON.stringify(this.failoverActor.getSnapshot().value).replaceAll('"', ''),
+        primary: this.leader,
+        endpoint: this.endpoint,
+        fencing: this.fencing,
+        promotionPolicy: this.promotionPolicy,
+        partitioned: [...this.partitioned],
+        fenced: [...this.fenced],
+        splitBrain: this.splitBrain,
+        timeline: this.log?.timeline ?? 1,
+        failovers: this.failoverRecords.map((r) => ({ ...r })),
+        divergent: Object.fromEntries([...this.divergent].map(([n, list]) => [n, list.flatMap((e) => e.orderIds)])),
       },
       replicationModes: this.acks.modes(),
       waitingCommits: this.acks.waiting(),
@@ -888,6 +1251,7 @@ export class Cluster {
 
   async close(): Promise<void> {
     this.load.stop();
+    this.failoverActor.stop();
     this.actor.stop();
     await Promise.all([...this.dbs.values()].map((db) => db.close().catch(() => undefined)));
   }

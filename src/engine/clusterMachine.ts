@@ -25,7 +25,8 @@ export type ClusterMachineEvent =
   | { type: 'KILL'; node: string }
   | { type: 'RESTART'; node: string }
   | { type: 'RECOVERED'; node: string }
-  | { type: 'SET_RESTART_MS'; ms: number };
+  | { type: 'SET_RESTART_MS'; ms: number }
+  | { type: 'SET_ROLE'; node: string; role: Role };
 
 export interface ClusterMachineInput {
   nodes: Record<string, NodeLifecycle>;
@@ -96,6 +97,14 @@ export const clusterMachine = setup({
           ],
         },
         SET_RESTART_MS: { actions: assign({ restartMs: ({ event }) => event.ms }) },
+        SET_ROLE: {
+          actions: assign({
+            nodes: ({ context, event }) => ({
+              ...context.nodes,
+              [event.node]: { ...context.nodes[event.node], role: event.role },
+            }),
+          }),
+        },
       },
     },
   },

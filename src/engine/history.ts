@@ -61,6 +61,20 @@ export type HistoryEvent =
     }
   | { type: 'config.changed'; setting: string; value: string }
   | { type: 'mode.changed'; kind: string; mode: string; reason: string }
+  | { type: 'health.check'; node: string; ok: boolean; failures: number }
+  | {
+      type: 'failover.phase';
+      phase: 'detect' | 'elect' | 'promote' | 'repoint' | 'endpoint' | 'no-candidate';
+      node?: string;
+      detail: string;
+    }
+  /** Acknowledged orders that the promoted node never received: confirmed to the customer, now gone. */
+  | { type: 'failover.lost'; orderIds: number[]; ops: number[]; fromNode: string }
+  | { type: 'node.fenced'; node: string; detail: string }
+  | { type: 'node.partitioned'; node: string; partitioned: boolean }
+  /** A node threw away transactions the new primary does not have (pg_rewind). */
+  | { type: 'node.rewound'; node: string; discardedOrderIds: number[]; entries: number }
+  | { type: 'split-brain'; nodes: string[] }
   | { type: 'scenario.step'; index: number; action: string };
 
 export type Recorded = HistoryEvent & { seq: number; at: number };

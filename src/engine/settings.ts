@@ -14,6 +14,8 @@ export interface ReplicaSettings {
   applyRatePerSec: number;
 }
 
+import type { FailoverTimings, HealthCheckSettings } from './failoverMachine.ts';
+
 export interface ClusterSettings {
   /** Seed for every random choice (jitter); the same seed and steps give the same history. */
   seed: number;
@@ -37,7 +39,20 @@ export interface ClusterSettings {
   analyticsCostMs: number;
   /** Operations a node handles per second (the seed: 10,000), for utilisation. */
   capacityOpsPerSec: number;
+  /** The failover manager's health checks of the primary. */
+  healthCheck: HealthCheckSettings;
+  /** How long each failover phase takes. */
+  failoverTimings: FailoverTimings;
 }
+
+/** Patroni-like defaults: a check a second, 3 misses declare the primary dead. */
+export const DEFAULT_HEALTH_CHECK: HealthCheckSettings = { intervalMs: 1000, timeoutMs: 500, retries: 3 };
+export const DEFAULT_FAILOVER_TIMINGS: FailoverTimings = {
+  electMs: 1000,
+  promoteMs: 1000,
+  repointMs: 500,
+  endpointMs: 1000,
+};
 
 export const MAX_REPLICAS = 5;
 export const MAX_LAG_MS = 10_000;
@@ -70,6 +85,8 @@ export interface SettingsInput {
   appServers?: number;
   analyticsCostMs?: number;
   capacityOpsPerSec?: number;
+  healthCheck?: Partial<HealthCheckSettings>;
+  failoverTimings?: Partial<FailoverTimings>;
 }
 
 function perReplica(value: number | number[] | undefined, index: number): number | undefined {
@@ -99,6 +116,8 @@ export function resolveSettings(input: SettingsInput = {}): ClusterSettings {
     appServers: input.appServers ?? 3,
     analyticsCostMs: input.analyticsCostMs ?? 200,
     capacityOpsPerSec: input.capacityOpsPerSec ?? 10_000,
+    healthCheck: { ...DEFAULT_HEALTH_CHECK, ...input.healthCheck },
+    failoverTimings: { ...DEFAULT_FAILOVER_TIMINGS, ...input.failoverTimings },
   };
 }
 
@@ -107,5 +126,7 @@ export function replicaName(index: number): string {
 }
 
 export const PRIMARY = 'primary';
+/** The hidden synchronous standby of an RDS Multi-AZ topology. */
+export const STANDBY = 'standby';
 /** Names whichever node is primary at that moment (after a failover, not `primary`). */
 export const CURRENT_PRIMARY = 'current-primary';

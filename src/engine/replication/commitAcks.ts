@@ -21,6 +21,7 @@ export interface WaitingCommit {
 
 interface Waiter extends WaitingCommit {
   done: () => void;
+  abort: (reason: string) => void;
   timer?: number;
 }
 
@@ -97,14 +98,18 @@ export class CommitAcks {
   }
 
   /** Calls `done` once the commit of `entry` may be acknowledged (at once under async). */
-  waitFor(commit: { op: number; entry: number; kind: DataKind; orderIds: number[] }, done: () => void): void {
+  waitFor(
+    commit: { op: number; entry: number; kind: DataKind; orderIds: number[] },
+    done: () => void,
+    abort: (reason: string) => void,
+  ): void {
     const mode = this.effective(commit.kind);
     const verdict = commitAcknowledged(mode, commit.entry, this.feedbackRows());
     if (verdict.ok) {
       done();
       return;
     }
-    const waiter: Waiter = { ...commit, sinceMs: this.deps.clock.now(), waitingFor: verdict.waitingFor, done };
+    const waiter: Waiter = { ...commit, sinceMs: this.deps.clock.now(), waitingFor: verdict.waitingFor, done, abort };
     if (mode.mode === 'semi-sync') {
       waiter.timer = this.deps.clock.schedule(mode.timeoutMs, () => this.semiSyncTimedOut(commit.kind, mode.timeoutMs));
     }
@@ -151,6 +156,23 @@ export class CommitAcks {
       this.waiters.delete(w);
       if (w.timer !== undefined) this.deps.clock.cancel(w.timer);
       w.done();
+    }
+  }
+
+  /** The primary died: every waiting client loses its connection without an answer. */
+  abortAll(reason: string): void {
+    for (const w of this.waiters) {
+      if (w.timer !== undefined) this.deps.clock.cancel(w.timer);
+      w.abort(reason);
+    }
+    this.waiters.clear();
+  }
+
+  /** Forgets standbys' feedback (a new primary starts its own bookkeeping). */
+  resetFeedback(index: number): void {
+    for (const k of this.known.values()) {
+      k.receivedIndex = Math.min(k.receivedIndex, index);
+      k.replayedIndex = Math.min(k.replayedIndex, index);
     }
   }
 

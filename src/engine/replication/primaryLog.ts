@@ -20,6 +20,12 @@ export interface LogEntry {
   changes: RowChange[];
   /** Order ids this transaction inserted (for narration and the checker). */
   orderIds: number[];
+  /** Position of the transaction in the WAL of the node that wrote it (for pg_walinspect). */
+  walStartLsn: number;
+  /** The node whose WAL holds it (the primary of its timeline). */
+  walNode: string;
+  /** Incremented at every promotion, as PostgreSQL's timelines are. */
+  timeline: number;
 }
 
 /** Pruned entries still kept for inspection (their WAL is still on disk: wal_keep_size). */
@@ -31,7 +37,37 @@ export class PrimaryLog {
   private head = 0;
   private pruned = 0;
 
-  constructor(private lastLsn: number) {}
+  /**
+   * `lastLsn`: replication position of the newest entry. `walOffset` maps the writing node's
+   * own WAL positions onto the replication positions, so that they keep growing across a
+   * promotion (a promoted node's WAL starts elsewhere than the old primary's).
+   */
+  constructor(
+    private lastLsn: number,
+    readonly walNode = 'primary',
+    readonly timeline = 1,
+    private readonly walOffset = 0,
+    private lastWalLsn = lastLsn - walOffset,
+  ) {}
+
+  /**
+   * A new log for a promoted node: the entries up to `index` (what it had received), then
+   * its own. `walLsn` is the promoted node's current WAL position.
+   */
+  fork(index: number, lsnAtIndex: number, walNode: string, walLsn: number): PrimaryLog {
+    const next = new PrimaryLog(lsnAtIndex, walNode, this.timeline + 1, lsnAtIndex - walLsn, walLsn);
+    next.head = index;
+    const kept = this.entries.filter((e) => e.index <= index);
+    next.pruned = index - kept.length;
+    next.entries.push(...kept);
+    next.recent = this.recent.filter((e) => e.index <= index);
+    return next;
+  }
+
+  /** Retained entries after `index` (the divergent tail a promotion throws away). */
+  tailAfter(index: number): LogEntry[] {
+    return this.entries.filter((e) => e.index > index);
+  }
 
   /** Index of the newest entry (0 before the first write). */
   get headIndex(): number {
@@ -42,29 +78,34 @@ export class PrimaryLog {
     return this.lastLsn;
   }
 
-  /** Appends committed transactions; returns the new entries. */
+  /** Appends committed transactions (positions in the writing node's WAL); returns the new entries. */
   append(txns: CapturedTxn[], committedAt: number): LogEntry[] {
     return txns.map((t) => {
       const entry: LogEntry = {
         index: ++this.head,
         xid: t.xid,
-        lsn: t.lsn,
+        lsn: t.lsn + this.walOffset,
         startLsn: this.lastLsn,
+        walStartLsn: this.lastWalLsn,
+        walNode: this.walNode,
+        timeline: this.timeline,
         committedAt,
         changes: t.changes,
         orderIds: t.changes
           .filter((c) => c.table === 'orders' && c.op === 'INSERT')
           .map((c) => Number(c.newRow?.order_id)),
       };
-      this.lastLsn = Math.max(this.lastLsn, t.lsn);
+      this.lastLsn = Math.max(this.lastLsn, entry.lsn);
+      this.lastWalLsn = Math.max(this.lastWalLsn, t.lsn);
       this.entries.push(entry);
       return entry;
     });
   }
 
   /** Moves the end position when WAL grew without a replicated change (e.g. a checkpoint). */
-  noteLsn(lsn: number): void {
-    this.lastLsn = Math.max(this.lastLsn, lsn);
+  noteLsn(walLsn: number): void {
+    this.lastWalLsn = Math.max(this.lastWalLsn, walLsn);
+    this.lastLsn = Math.max(this.lastLsn, walLsn + this.walOffset);
   }
 
   /** The entry with this index, if still retained. */

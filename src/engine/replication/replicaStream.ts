@@ -67,6 +67,7 @@ export class ReplicaStream {
     readonly db: NodeHandle,
     readonly settings: ReplicaSettings,
     startLsn: number,
+    startIndex: number,
     private readonly deps: {
       clock: VirtualClock;
       history: History;
@@ -78,7 +79,7 @@ export class ReplicaStream {
       onReplayed: () => void;
     },
   ) {
-    this.sentIndex = this.receivedIndex = this.replayedIndex = 0;
+    this.sentIndex = this.receivedIndex = this.replayedIndex = startIndex;
     this.sentLsn = this.receivedLsn = this.replayedLsn = startLsn;
   }
 
@@ -193,6 +194,38 @@ export class ReplicaStream {
     this.sentIndex = this.receivedIndex;
     this.sentLsn = this.receivedLsn;
     this.lastArrivalAt = this.deps.clock.now();
+  }
+
+  /**
+   * Promotion: replay at once everything received (PostgreSQL replays all received WAL
+   * before it accepts writes, apply delay or not), drop what is still in flight, and stop.
+   * Returns the index and position it reached.
+   */
+  async promote(): Promise<{ index: number; lsn: number }> {
+    this.dropInFlight('promoted: the old primary is gone');
+    this.stop();
+    const { history } = this.deps;
+    for (const next of this.applyQueue.splice(0)) {
+      this.replayedIndex = next.entry.index;
+      this.replayedLsn = next.entry.lsn;
+      this.unwritten.push(next.entry);
+      history.record({ type: 'repl.applied', node: this.name, entry: next.entry.index, lsn: next.entry.lsn });
+    }
+    await this.writeReplayed();
+    return { index: this.replayedIndex, lsn: this.replayedLsn };
+  }
+
+  /** Stops for good (re-pointed or promoted); returns what it had replayed, written to its database. */
+  async retire(): Promise<{ replayed: number; replayedLsn: number }> {
+    this.dropInFlight('re-pointed to the new primary');
+    this.stop();
+    this.applyQueue.length = 0;
+    await this.writeReplayed();
+    return { replayed: this.replayedIndex, replayedLsn: this.replayedLsn };
+  }
+
+  get received(): number {
+    return this.receivedIndex;
   }
 
   /** The replica went down: stop replaying (received WAL is on its disk and survives). */

@@ -1,0 +1,44 @@
+/**
+ * Throwing away a divergent tail, as pg_rewind does for an old primary (or a replica that
+ * received more than the promoted node had): the changes of the given transactions are
+ * undone newest first, triggers off. Pure: returns SQL text and what it discards.
+ */
+import { jsonLiteral, quoteIdent } from '../db/applySql.ts';
+import type { RowChange } from '../db/types.ts';
+
+function keyMatch(change: RowChange, row: Record<string, unknown> | null): string {
+  const t = quoteIdent(change.table);
+  const key = Object.fromEntries(Object.keys(change.key).map((k) => [k, row?.[k]]));
+  return `(${Object.keys(key)
+    .map((k) => `${t}.${quoteIdent(k)}`)
+    .join(', ')}) = (SELECT ${Object.keys(key)
+    .map(quoteIdent)
+    .join(', ')} FROM jsonb_populate_record(NULL::${t}, ${jsonLiteral(key)}))`;
+}
+
+function undoOne(c: RowChange): string {
+  const t = quoteIdent(c.table);
+  if (c.op === 'INSERT') return `DELETE FROM ${t} WHERE ${keyMatch(c, c.newRow)};`;
+  if (c.op === 'DELETE')
+    return `INSERT INTO ${t} SELECT * FROM jsonb_populate_record(NULL::${t}, ${jsonLiteral(c.oldRow)});`;
+  if (c.op === 'UPDATE') {
+    const cols = Object.keys(c.oldRow ?? {})
+      .map(quoteIdent)
+      .join(', ');
+    return `UPDATE ${t} SET (${cols}) = (SELECT ${cols} FROM jsonb_populate_record(NULL::${t}, ${jsonLiteral(c.oldRow)})) WHERE ${keyMatch(c, c.newRow)};`;
+  }
+  throw new Error('a TRUNCATE cannot be rewound: the node needs a fresh copy');
+}
+
+/** SQL that undoes `txns` (oldest first in the argument), or undefined if one cannot be undone. */
+export function rewindSql(txns: { changes: RowChange[] }[]): string | undefined {
+  const changes = txns.flatMap((t) => t.changes).reverse();
+  if (changes.some((c) => c.op === 'TRUNCATE')) return undefined;
+  if (changes.length === 0) return '';
+  return [
+    'BEGIN READ WRITE;',
+    'SET LOCAL session_replication_role = replica;',
+    ...changes.map(undoOne),
+    'COMMIT;',
+  ].join('\n');
+}
