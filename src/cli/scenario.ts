@@ -82,7 +82,14 @@ function printText(s: ScenarioSummary): void {
   out.push(
     `write latency p50 ${s.writeLatencyP50Ms} ms, p99 ${s.writeLatencyP99Ms} ms; failed writes: ${s.failedWrites}${s.stuckWrites ? `; STILL WAITING for a synchronous standby: ${s.stuckWrites}` : ''}`,
   );
-  out.push(`primary WAL at ${s.primaryLsn}; log entries retained: ${s.retainedEntries}`);
+  for (const f of s.failovers) {
+    out.push(
+      `failover: detected at ${f.detectedAt} ms, ${f.promoted ?? 'nobody'} promoted at ${f.promotedAt ?? '-'} ms, endpoint moved at ${f.endpointMovedAt ?? '-'} ms, downtime ${f.downtimeMs ?? '-'} ms`,
+    );
+  }
+  if (s.lostWrites.length) out.push(`LOST (acknowledged, then gone): orders ${s.lostWrites.join(', ')}`);
+  if (s.splitBrain) out.push('SPLIT BRAIN: two nodes accepted writes as primary');
+  out.push(`primary at the end: ${s.primary}; WAL at ${s.primaryLsn}; log entries retained: ${s.retainedEntries}`);
   for (const r of s.replicas) {
     out.push(
       `  ${r.name.padEnd(10)} ${r.state.padEnd(12)} replay_lsn ${r.replayLsn}  behind by ${r.behindEntries} transactions`,

@@ -4,6 +4,7 @@
  * clock as fast as possible) and in the page (the clock driven by the player).
  */
 import { type Anomaly, classifyReads } from '../engine/checker/consistency.ts';
+import { failoverDowntimes } from '../engine/checker/downtime.ts';
 import { Cluster, type NodeFactory } from '../engine/cluster.ts';
 import { formatLsn } from '../engine/db/lsn.ts';
 import { parseStandbyNames, type ReplicationMode, SEMI_SYNC_TIMEOUT_MS } from '../engine/replication/modes.ts';
@@ -56,6 +57,20 @@ export interface ScenarioSummary {
   writeLatencyP99Ms: number;
   /** Writes still waiting for a standby when the run ended (sync with none reachable). */
   stuckWrites: number;
+  /** Each automatic failover: when detected, who was promoted and when, when the endpoint moved, downtime. */
+  failovers: {
+    detectedAt: number;
+    promoted: string | null;
+    promotedAt: number | null;
+    endpointMovedAt: number | null;
+    downtimeMs: number | null;
+  }[];
+  /** Acknowledged orders missing on the new primary: confirmed to the customer, now gone. */
+  lostWrites: number[];
+  /** Two nodes accepted writes as primary at the same time. */
+  splitBrain: boolean;
+  /** The primary at the end. */
+  primary: string;
   writes: {
     op: number;
     at: number;
@@ -120,6 +135,22 @@ export function runStep(cluster: Cluster, step: Step): Promise<unknown> {
       return cluster.stopLoad();
     case 'setMode':
       return cluster.setMode(toMode(step), step.kind);
+    case 'partition':
+      return cluster.partition(step.node);
+    case 'heal':
+      return cluster.heal(step.node);
+    case 'setHealthCheck':
+      return cluster.setHealthCheck(defined({ intervalMs: step.intervalMs, timeoutMs: step.timeoutMs, retries: step.retries }));
+    case 'setFailoverTimings':
+      return cluster.setFailoverTimings(
+        defined({ electMs: step.electMs, promoteMs: step.promoteMs, repointMs: step.repointMs, endpointMs: step.endpointMs }),
+      );
+    case 'setPromotionPolicy':
+      return cluster.setPromotionPolicy(step.policy, step.maxLagBytes);
+    case 'setFencing':
+      return cluster.setFencing(step.on);
+    case 'setAutoFailover':
+      return cluster.setAutoFailover(step.on);
     case 'setLag':
       return cluster.setLag(step.node, step.ms);
     case 'setApplyDelay':
@@ -137,6 +168,11 @@ export function runStep(cluster: Cluster, step: Step): Promise<unknown> {
     case 'wait':
       return Promise.resolve();
   }
+}
+
+/** Drops undefined fields (a partial settings object). */
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function toMode(step: Extract<Step, { do: 'setMode' }>): ReplicationMode {
@@ -290,6 +326,16 @@ export async function summarize(cluster: Cluster, name: string, endMs: number): 
     writeLatencyP50Ms: round(percentile(writeLatencies, 0.5)),
     writeLatencyP99Ms: round(percentile(writeLatencies, 0.99)),
     stuckWrites: snap.waitingCommits.length,
+    failovers: failoverDowntimes(history, snap.failover.failovers).map((f) => ({
+      detectedAt: f.detectedAt,
+      promoted: f.promoted ?? null,
+      promotedAt: f.promotedAt ?? null,
+      endpointMovedAt: f.endpointMovedAt ?? null,
+      downtimeMs: f.downtimeMs === null ? null : round(f.downtimeMs),
+    })),
+    lostWrites: cluster.history.ofType('failover.lost').flatMap((e) => e.orderIds),
+    splitBrain: snap.failover.splitBrain,
+    primary: snap.failover.primary,
     writes,
     replicas: snap.replication.map((r) => ({
       name: r.name,

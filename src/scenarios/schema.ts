@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { READ_POLICIES, RYW_STRATEGIES } from '../engine/app/routing.ts';
+import { PROMOTION_POLICIES } from '../engine/failover/candidate.ts';
 import { parseStandbyNames, SYNC_LEVELS } from '../engine/replication/modes.ts';
 import { MAX_LAG_MS, MAX_REPLICAS } from '../engine/settings.ts';
 
@@ -78,6 +79,31 @@ export const ACTIONS = {
     users: z.number().int().min(1).max(20, 'the shop has 20 users (1000-1019)').optional(),
   }),
   stopLoad: z.strictObject({ ...common, do: z.literal('stopLoad') }),
+  partition: z.strictObject({ ...common, do: z.literal('partition'), node }),
+  heal: z.strictObject({ ...common, do: z.literal('heal'), node: node.optional() }),
+  setHealthCheck: z.strictObject({
+    ...common,
+    do: z.literal('setHealthCheck'),
+    intervalMs: ms.optional(),
+    timeoutMs: ms.optional(),
+    retries: z.number().int().min(1).optional(),
+  }),
+  setFailoverTimings: z.strictObject({
+    ...common,
+    do: z.literal('setFailoverTimings'),
+    electMs: ms.optional(),
+    promoteMs: ms.optional(),
+    repointMs: ms.optional(),
+    endpointMs: ms.optional(),
+  }),
+  setPromotionPolicy: z.strictObject({
+    ...common,
+    do: z.literal('setPromotionPolicy'),
+    policy: z.enum(PROMOTION_POLICIES),
+    maxLagBytes: z.number().int().min(0).optional(),
+  }),
+  setFencing: z.strictObject({ ...common, do: z.literal('setFencing'), on: z.boolean() }),
+  setAutoFailover: z.strictObject({ ...common, do: z.literal('setAutoFailover'), on: z.boolean() }),
   setMode: z.strictObject({
     ...common,
     do: z.literal('setMode'),
@@ -120,6 +146,17 @@ export const SettingsSchema = z.strictObject({
   readMs: ms.optional(),
   restartMs: ms.optional(),
   appServers: z.number().int().min(1).max(5).optional(),
+  healthCheck: z
+    .strictObject({ intervalMs: ms.optional(), timeoutMs: ms.optional(), retries: z.number().int().min(1).optional() })
+    .optional(),
+  failoverTimings: z
+    .strictObject({
+      electMs: ms.optional(),
+      promoteMs: ms.optional(),
+      repointMs: ms.optional(),
+      endpointMs: ms.optional(),
+    })
+    .optional(),
   analyticsCostMs: ms.optional(),
 });
 

@@ -2,7 +2,8 @@
  * The consistency checker's verdicts, summarised for the page: totals of each anomaly,
  * the share of reads the primary served, read latency percentiles and the latest reads
  * with why routing sent each one where it did. The verdicts come from the engine's
- * classifyReads; this file only feeds it and counts. No React here.
+ * classifyReads; this file only feeds it and counts. It runs in a worker
+ * (readStats.worker.ts, started by readChecker.ts): no React, no DOM.
  */
 import { ANOMALIES, type Anomaly, classifyReads, type ReadVerdict } from '../engine/checker/consistency.ts';
 import type { Recorded } from '../engine/history.ts';
@@ -22,6 +23,7 @@ export interface ReadRow {
   route?: ReadRoute;
 }
 
+/** Plain data (it crosses from the worker to the page). */
 export interface ReadStats {
   /** Completed reads (ok or failed). */
   reads: number;
@@ -38,29 +40,32 @@ export interface ReadStats {
   recent: ReadRow[];
   /** The latest reads with an anomaly, newest first. */
   recentAnomalous: ReadRow[];
-  /** Every verdict, in completion order (for finding one read by op). */
-  verdicts: readonly ReadVerdict[];
-  routes: ReadonlyMap<number, ReadRoute>;
+  /** The reads the page asked about (its own), once classified. */
+  watched: ReadRow[];
 }
 
 /** The events classifyReads looks at; everything else (replication, config) is skipped. */
 const CHECKED = new Set<Recorded['type']>(['write.invoke', 'write.ok', 'read.invoke', 'read.ok', 'read.fail']);
 
-/**
- * Follows the history (append-only) and keeps the events the checker needs, so each
- * recompute classifies a much shorter list than the whole history.
- */
-export class ReadStatsTracker {
+/** Follows the (append-only) history and returns the new events the checker needs. */
+export class CheckedEvents {
   private scanned = 0;
+
+  take(history: readonly Recorded[]): Recorded[] {
+    const out: Recorded[] = [];
+    for (let i = this.scanned; i < history.length; i++) if (CHECKED.has(history[i].type)) out.push(history[i]);
+    this.scanned = history.length;
+    return out;
+  }
+}
+
+/** Keeps the checked events and summarises classifyReads over all of them. */
+export class ReadStatsTracker {
   private readonly checked: Recorded[] = [];
   private readonly routes = new Map<number, ReadRoute>();
-  private classifiedUpTo = 0;
 
-  /** Takes in new history events; true if any of them changes the verdicts. */
-  scan(history: readonly Recorded[]): boolean {
-    for (let i = this.scanned; i < history.length; i++) {
-      const e = history[i];
-      if (!CHECKED.has(e.type)) continue;
+  add(events: readonly Recorded[]): void {
+    for (const e of events) {
       this.checked.push(e);
       if (e.type === 'read.invoke') this.routes.set(e.op, { routedTo: e.node, reason: e.reason });
       else if (e.type === 'read.ok' && e.waitedMs) {
@@ -68,20 +73,21 @@ export class ReadStatsTracker {
         if (route) route.waitedMs = e.waitedMs;
       }
     }
-    this.scanned = history.length;
-    return this.checked.length !== this.classifiedUpTo;
   }
 
-  summarize(primary: string): ReadStats {
-    this.classifiedUpTo = this.checked.length;
+  summarize(primary: string, watch: readonly number[]): ReadStats {
     const verdicts = classifyReads(this.checked);
     const anomalies = Object.fromEntries(ANOMALIES.map((a) => [a, 0])) as Record<Anomaly, number>;
     let failed = 0;
     let anomalous = 0;
     let servedByPrimary = 0;
     const latencies: number[] = [];
+    const watching = new Set(watch);
+    const watched: ReadRow[] = [];
+    const row = (verdict: ReadVerdict): ReadRow => ({ verdict, route: this.routes.get(verdict.op) });
     for (const v of verdicts) {
       latencies.push(v.latencyMs);
+      if (watching.has(v.op)) watched.push(row(v));
       if (!v.ok) {
         failed++;
         continue;
@@ -91,7 +97,6 @@ export class ReadStatsTracker {
       for (const a of v.anomalies) anomalies[a]++;
     }
     latencies.sort((a, b) => a - b);
-    const row = (verdict: ReadVerdict): ReadRow => ({ verdict, route: this.routes.get(verdict.op) });
     const recentAnomalous: ReadRow[] = [];
     for (let i = verdicts.length - 1; i >= 0 && recentAnomalous.length < RECENT_READS; i--) {
       if (verdicts[i].anomalies.length > 0) recentAnomalous.push(row(verdicts[i]));
@@ -107,8 +112,7 @@ export class ReadStatsTracker {
       p99Ms: percentile(latencies, 0.99),
       recent: verdicts.slice(-RECENT_READS).reverse().map(row),
       recentAnomalous,
-      verdicts,
-      routes: this.routes,
+      watched,
     };
   }
 }
@@ -119,11 +123,8 @@ export function percentile(sorted: readonly number[], p: number): number | undef
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
 }
 
-/** The checker's verdict on read `op`, once it has been classified. */
+/** The checker's verdict on read `op` (one the page watched, or a recent one), once classified. */
 export function findRead(stats: ReadStats | undefined, op: number | undefined): ReadRow | undefined {
   if (!stats || op === undefined) return undefined;
-  for (let i = stats.verdicts.length - 1; i >= 0; i--) {
-    if (stats.verdicts[i].op === op) return { verdict: stats.verdicts[i], route: stats.routes.get(op) };
-  }
-  return undefined;
+  return stats.watched.find((r) => r.verdict.op === op) ?? stats.recent.find((r) => r.verdict.op === op);
 }

@@ -8,7 +8,8 @@ import { create } from 'zustand';
 import type { DriverState } from '../engine/clockDriver.ts';
 import type { ClusterSnapshot } from '../engine/cluster.ts';
 import type { Lab } from './bootLab.ts';
-import { type ReadStats, ReadStatsTracker } from './readStats.ts';
+import { startReadChecker } from './readChecker.ts';
+import type { ReadStats } from './readStats.ts';
 
 export type Phase = 'booting' | 'running' | 'failed';
 
@@ -119,56 +120,43 @@ export function currentLab(): Lab | undefined {
   return connected;
 }
 
-/** The checker may use at most about this share of the main thread (it runs between frames). */
-const CHECKER_SHARE = 0.2;
-
 /**
  * Feeds the store from the engine. The cluster notifies after every clock event (many per
- * frame when busy), so snapshots are published at most once per animation frame. The
- * read verdicts are recomputed with them when the history has new reads or writes, but
- * classifying takes longer as the history grows, so after a slow run the next one waits
- * (the page stays responsive under load; the verdicts then trail by a moment).
+ * frame when busy), so snapshots are published at most once per animation frame, and the
+ * history's new events go to the read checker (a worker) at the same pace.
  */
 export function connectLab(lab: Lab): () => void {
   connected = lab;
   let frame = 0;
-  let statsTimer: ReturnType<typeof setTimeout> | undefined;
-  let statsDueAt = 0;
-  const tracker = new ReadStatsTracker();
-  const refreshReads = (snapshot: ClusterSnapshot) => {
-    if (!tracker.scan(lab.cluster.history.all())) return;
-    const now = performance.now();
-    if (now < statsDueAt) {
-      statsTimer ??= setTimeout(() => {
-        statsTimer = undefined;
-        publishSoon();
-      }, statsDueAt - now);
-      return;
-    }
-    const primary = snapshot.nodes.find((n) => n.role === 'primary')?.name ?? 'primary';
-    const reads = tracker.summarize(primary);
-    const tookMs = performance.now() - now;
-    statsDueAt = performance.now() + tookMs / CHECKER_SHARE;
-    useLab.setState({ reads });
-  };
+  const checker = startReadChecker(
+    (reads) => useLab.setState({ reads }),
+    (error) => logActivity('error', `The consistency checker stopped: ${error}`),
+  );
   const publish = () => {
     frame = 0;
     const snapshot = lab.cluster.getSnapshot();
     useLab.setState({ snapshot, driver: lab.driver.getState() });
-    refreshReads(snapshot);
+    const primary = snapshot.nodes.find((n) => n.role === 'primary')?.name ?? 'primary';
+    const op = useLab.getState().lastRead?.op;
+    checker.feed(lab.cluster.history.all(), primary, op === undefined ? [] : [op]);
   };
   const publishSoon = () => {
     if (frame === 0) frame = requestAnimationFrame(publish);
   };
   const offCluster = lab.cluster.subscribe(publishSoon);
   const offDriver = lab.driver.subscribe(publish);
+  // The page's own read needs its verdict even if the clock is paused right after it.
+  const offWatch = useLab.subscribe((s, prev) => {
+    if (s.lastRead?.op !== prev.lastRead?.op) publishSoon();
+  });
   useLab.setState({ phase: 'running', readyAtMs: lab.readyAtMs });
   publish();
   return () => {
     offCluster();
     offDriver();
+    offWatch();
     cancelAnimationFrame(frame);
-    clearTimeout(statsTimer);
+    checker.stop();
     connected = undefined;
   };
 }
