@@ -24,7 +24,7 @@ import {
   type WalRecord,
 } from './db/types.ts';
 import { chooseCandidate, MAX_LAG_BYTES_DEFAULT, type PromotionPolicy } from './failover/candidate.ts';
-import { rewindSql } from './failover/rewind.ts';
+import { copyTablesSql, rewindSql } from './failover/rewind.ts';
 import {
   type FailoverHooks,
   type FailoverTimings,
@@ -198,6 +198,7 @@ export class Cluster {
     this.settings = settings;
     this.random = new SeededRandom(settings.seed);
     const nodes: Record<string, NodeLifecycle> = { [PRIMARY]: { role: 'primary', status: 'up' } };
+    if (settings.standby) nodes[STANDBY] = { role: 'replica', status: 'up' };
     for (let i = 0; i < settings.replicas; i++) nodes[replicaName(i)] = { role: 'replica', status: 'up' };
     const machine = clusterMachine.provide({
       actors: { bootNodes: fromPromise<void>(() => this.bootNodes()) },
@@ -248,6 +249,10 @@ export class Cluster {
       timeout: 120_000,
     });
     if (!snap.matches('running')) throw new Error(`cluster failed to boot: ${String(snap.error ?? 'unknown error')}`);
+    if (cluster.settings.standby) {
+      // Multi-AZ: every commit waits for the standby in the other zone.
+      cluster.acks.setMode({ mode: 'sync', level: 'on', standbys: { method: 'FIRST', num: 1, names: [STANDBY] } });
+    }
     return cluster;
   }
 
@@ -259,6 +264,8 @@ export class Cluster {
     });
     const lsn = await this.currentWalLsn(PRIMARY);
     this.log = new PrimaryLog(lsn);
+    if (this.settings.standby)
+      this.streams.set(STANDBY, this.makeStream(STANDBY, this.settings.standbySettings, lsn, 0));
     this.settings.replicaSettings.forEach((rs, i) => {
       this.streams.set(replicaName(i), this.makeStream(replicaName(i), rs, lsn, 0));
     });
@@ -278,7 +285,16 @@ export class Cluster {
   // ---- names and lifecycle -------------------------------------------------------------
 
   nodeNames(): string[] {
-    return [PRIMARY, ...Array.from({ length: this.settings.replicas }, (_, i) => replicaName(i))];
+    return [
+      PRIMARY,
+      ...(this.settings.standby ? [STANDBY] : []),
+      ...Array.from({ length: this.settings.replicas }, (_, i) => replicaName(i)),
+    ];
+  }
+
+  /** Replicas that serve reads (a Multi-AZ standby serves none). */
+  readReplicaNames(): string[] {
+    return this.replicaNames().filter((n) => n !== STANDBY);
   }
 
   replicaNames(): string[] {
@@ -452,7 +468,12 @@ export class Cluster {
         return new Later(
           new Promise<WriteOutcome>((resolve) => {
             this.clock.schedule(this.settings.commitMs, () => {
-              if (!entry || node !== this.leader) resolve(acknowledge());
+              if (this.statusOf(node) !== 'up') {
+                // The server died before the commit returned: the client sees an error.
+                const error = 'server closed the connection unexpectedly';
+                this.history.record({ type: 'write.fail', op, node, error });
+                resolve({ op, ok: false, node, error });
+              } else if (!entry || node !== this.leader) resolve(acknowledge());
               else
                 this.acks.waitFor(
                   { op, entry: entry.index, kind: 'orders', orderIds: entry.orderIds },
@@ -518,7 +539,7 @@ export class Cluster {
    * a heavy query that keeps that replica busy, so its replay falls behind.
    */
   analyticsQuery(args: { user?: number; client?: string } = {}): Promise<ReadOutcome> {
-    const node = this.replicaNames().at(-1) ?? PRIMARY;
+    const node = this.readReplicaNames().at(-1) ?? PRIMARY;
     return this.read('analyticsQuery', 'analytics', { user: args.user ?? 0, client: args.client, node }, async (n) => {
       await this.readQuery(
         n,
@@ -615,7 +636,7 @@ export class Cluster {
       user,
       nowMs: this.clock.now(),
       primary: this.primaryName(),
-      replicas: this.replicaNames().map((name) => ({
+      replicas: this.readReplicaNames().map((name) => ({
         name,
         available: this.statusOf(name) === 'up',
         behindMs: this.behindMsOf(name),
@@ -920,7 +941,8 @@ export class Cluster {
     return { converged: differing.length === 0, differing };
   }
 
-  private async dumpTablesNow(node: string) {
+  /** Every replicated table of `node` now, outside the clock (for checks after a run). */
+  async dumpTablesNow(node: string): Promise<Record<string, Record<string, unknown>[]>> {
     await this.streams.get(node)?.writeReplayed();
     return this.db(node).dumpTables();
   }
@@ -1066,22 +1088,17 @@ export class Cluster {
     this.streams.delete(candidate);
     this.oldTail = this.log.tailAfter(reached.index);
     this.forkAt = reached;
-    const lost = this.oldTail.filter((e) => e.orderIds.length > 0);
-    const acked = new Set(
-      this.history
-        .ofType('write.ok')
-        .filter((w) => w.node === old)
-        .map((w) => w.entry),
-    );
-    const lostAcked = lost.filter((e) => acked.has(e.index));
-    if (lostAcked.length) {
+    // Lost: transactions acknowledged to a customer (by whichever node was primary then)
+    // that the promoted node never received. Order ids can repeat across timelines, so
+    // acknowledgements are matched by node, entry and position.
+    const key = (node: string, entry: number, lsn: number) => `${node}/${entry}/${lsn}`;
+    const acks = new Map(this.history.ofType('write.ok').map((w) => [key(w.node, w.entry, w.lsn), w.op]));
+    const lostEntries = this.oldTail.filter((e) => acks.has(key(e.walNode, e.index, e.lsn)));
+    if (lostEntries.length) {
       this.history.record({
         type: 'failover.lost',
-        orderIds: lostAcked.flatMap((e) => e.orderIds),
-        ops: this.history
-          .ofType('write.ok')
-          .filter((w) => w.node === old && lostAcked.some((e) => e.index === w.entry))
-          .map((w) => w.op),
+        orderIds: lostEntries.flatMap((e) => e.orderIds),
+        ops: lostEntries.map((e) => acks.get(key(e.walNode, e.index, e.lsn)) ?? 0),
         fromNode: old,
       });
     }
@@ -1091,6 +1108,7 @@ export class Cluster {
     const walLsn = await this.currentWalLsn(candidate);
     this.log = this.log.fork(reached.index, reached.lsn, candidate, walLsn);
     this.acks.resetFeedback(reached.index);
+    this.acks.dropStandby(candidate);
     this.leader = candidate;
     this.actor.send({ type: 'SET_ROLE', node: candidate, role: 'primary' });
     if (this.fencing) this.actor.send({ type: 'SET_ROLE', node: old, role: 'replica' });
@@ -1140,15 +1158,20 @@ export class Cluster {
       node,
       discardedOrderIds: tail.flatMap((e) => e.orderIds),
       entries: tail.length,
+      method: 'pg_rewind',
     });
     return fork;
   }
 
-  /** An old primary, fenced at a promotion, rejoins as a replica once restarted. */
+  /**
+   * An old primary, fenced at a promotion, rejoins as a replica once restarted: it throws
+   * away what the new primary does not have by taking a fresh copy of it (the new primary
+   * kept no WAL for a node it never streamed to), and the discarded rows are recorded.
+   */
   private async rejoin(node: string): Promise<void> {
     this.fenced.delete(node);
     await this.db(node).setRole('replica');
-    const start = await this.rewindTo(node, this.oldTail.at(-1)?.index ?? this.forkAt.index, this.forkAt.lsn);
+    const start = await this.freshCopy(node);
     const settings = this.settings.replicaSettings[0] ?? resolveSettings({ replicas: 1 }).replicaSettings[0];
     this.streams.set(node, this.makeStream(node, { ...settings }, start.lsn, start.index));
     this.actor.send({ type: 'SET_ROLE', node, role: 'replica' });
@@ -1157,6 +1180,24 @@ export class Cluster {
 
   private forkPoint(): { index: number; lsn: number } {
     return this.forkAt;
+  }
+
+  /** Replaces `node`'s tables with a copy of the primary's (pg_basebackup); returns where it stands. */
+  private async freshCopy(node: string): Promise<{ index: number; lsn: number }> {
+    const leader = this.primaryName();
+    await this.streams.get(leader)?.writeReplayed();
+    const source = await this.db(leader).dumpTables();
+    const before = await this.db(node).dumpTables();
+    const kept = new Set(source.orders.map((r) => Number(r.order_id)));
+    await this.db(node).exec(copyTablesSql(source));
+    this.history.record({
+      type: 'node.rewound',
+      node,
+      discardedOrderIds: before.orders.map((r) => Number(r.order_id)).filter((id) => !kept.has(id)),
+      entries: 0,
+      method: 'fresh copy',
+    });
+    return { index: this.log.headIndex, lsn: this.log.headLsn };
   }
 
   private noteSplitBrain(node: string): void {

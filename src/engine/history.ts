@@ -73,7 +73,13 @@ export type HistoryEvent =
   | { type: 'node.fenced'; node: string; detail: string }
   | { type: 'node.partitioned'; node: string; partitioned: boolean }
   /** A node threw away transactions the new primary does not have (pg_rewind). */
-  | { type: 'node.rewound'; node: string; discardedOrderIds: number[]; entries: number }
+  | {
+      type: 'node.rewound';
+      node: string;
+      discardedOrderIds: number[];
+      entries: number;
+      method: 'pg_rewind' | 'fresh copy';
+    }
   | { type: 'split-brain'; nodes: string[] }
   | { type: 'scenario.step'; index: number; action: string };
 

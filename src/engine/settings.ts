@@ -39,6 +39,13 @@ export interface ClusterSettings {
   analyticsCostMs: number;
   /** Operations a node handles per second (the seed: 10,000), for utilisation. */
   capacityOpsPerSec: number;
+  /**
+   * RDS Multi-AZ: a hidden synchronous standby (serves no reads) that failover promotes;
+   * the read replicas are asynchronous and are never promoted automatically.
+   */
+  standby: boolean;
+  /** The standby's link (another availability zone of the same region). */
+  standbySettings: ReplicaSettings;
   /** The failover manager's health checks of the primary. */
   healthCheck: HealthCheckSettings;
   /** How long each failover phase takes. */
@@ -87,6 +94,7 @@ export interface SettingsInput {
   capacityOpsPerSec?: number;
   healthCheck?: Partial<HealthCheckSettings>;
   failoverTimings?: Partial<FailoverTimings>;
+  standby?: boolean;
 }
 
 function perReplica(value: number | number[] | undefined, index: number): number | undefined {
@@ -116,6 +124,8 @@ export function resolveSettings(input: SettingsInput = {}): ClusterSettings {
     appServers: input.appServers ?? 3,
     analyticsCostMs: input.analyticsCostMs ?? 200,
     capacityOpsPerSec: input.capacityOpsPerSec ?? 10_000,
+    standby: input.standby ?? false,
+    standbySettings: { lagMs: 2, jitterMs: 0, applyDelayMs: 0, applyRatePerSec: 5000 },
     healthCheck: { ...DEFAULT_HEALTH_CHECK, ...input.healthCheck },
     failoverTimings: { ...DEFAULT_FAILOVER_TIMINGS, ...input.failoverTimings },
   };

@@ -140,10 +140,17 @@ export function runStep(cluster: Cluster, step: Step): Promise<unknown> {
     case 'heal':
       return cluster.heal(step.node);
     case 'setHealthCheck':
-      return cluster.setHealthCheck(defined({ intervalMs: step.intervalMs, timeoutMs: step.timeoutMs, retries: step.retries }));
+      return cluster.setHealthCheck(
+        defined({ intervalMs: step.intervalMs, timeoutMs: step.timeoutMs, retries: step.retries }),
+      );
     case 'setFailoverTimings':
       return cluster.setFailoverTimings(
-        defined({ electMs: step.electMs, promoteMs: step.promoteMs, repointMs: step.repointMs, endpointMs: step.endpointMs }),
+        defined({
+          electMs: step.electMs,
+          promoteMs: step.promoteMs,
+          repointMs: step.repointMs,
+          endpointMs: step.endpointMs,
+        }),
       );
     case 'setPromotionPolicy':
       return cluster.setPromotionPolicy(step.policy, step.maxLagBytes);

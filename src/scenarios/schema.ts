@@ -11,10 +11,12 @@ import { MAX_LAG_MS, MAX_REPLICAS } from '../engine/settings.ts';
 
 export const SCENARIO_VERSION = 1;
 
-const NODE_NAME = /^(primary|current-primary|replica-[1-9]\d*)$/;
+const NODE_NAME = /^(primary|current-primary|standby|replica-[1-9]\d*)$/;
 const REPLICA_NAME = /^replica-[1-9]\d*$/;
 
-const node = z.string().regex(NODE_NAME, 'expected a node name: "primary", "current-primary" or "replica-N"');
+const node = z
+  .string()
+  .regex(NODE_NAME, 'expected a node name: "primary", "current-primary", "standby" or "replica-N"');
 const replica = z.string().regex(REPLICA_NAME, 'expected a replica name such as "replica-1"');
 const user = z.number().int('expected a whole number (a user id such as 1001)');
 const appServer = z.string().regex(/^app-[1-9]\d*$/, 'expected an app server name such as "app-1"');
@@ -146,6 +148,8 @@ export const SettingsSchema = z.strictObject({
   readMs: ms.optional(),
   restartMs: ms.optional(),
   appServers: z.number().int().min(1).max(5).optional(),
+  /** RDS Multi-AZ: add a hidden synchronous standby that failover promotes. */
+  standby: z.boolean().optional(),
   healthCheck: z
     .strictObject({ intervalMs: ms.optional(), timeoutMs: ms.optional(), retries: z.number().int().min(1).optional() })
     .optional(),
@@ -244,10 +248,13 @@ function validateStep(raw: unknown, index: number, problems: string[]): Step | u
 /** Which setRywStrategy parameter belongs to which strategy. */
 const STRATEGY_PARAMETERS = { windowMs: 'time-window', timeoutMs: 'lsn-wait', maxLagMs: 'lag-aware' } as const;
 
-function checkSteps(steps: Step[], replicas: number, appServers: number, problems: string[]): void {
+function checkSteps(steps: Step[], replicas: number, appServers: number, standby: boolean, problems: string[]): void {
   let previousAt = 0;
   steps.forEach((step, i) => {
     const where = `step ${i + 1} (${step.do})`;
+    if ('node' in step && step.node === 'standby' && !standby) {
+      problems.push(`${where}: field "node": there is no "standby" in this scenario (set "settings.standby": true)`);
+    }
     if ('via' in step && step.via) {
       if (Number(step.via.slice('app-'.length)) > appServers) {
         problems.push(`${where}: field "via": there is no "${step.via}" (app servers: app-1..app-${appServers})`);
@@ -268,7 +275,9 @@ function checkSteps(steps: Step[], replicas: number, appServers: number, problem
       if (step.mode === 'sync') {
         try {
           const names = parseStandbyNames(step.standbys ?? 'FIRST 1 (replica-1)').names;
-          const unknown = names.filter((n) => !/^replica-[1-9]\d*$/.test(n) || Number(n.slice(8)) > replicas);
+          const unknown = names.filter(
+            (n) => !(n === 'standby' && standby) && (!/^replica-[1-9]\d*$/.test(n) || Number(n.slice(8)) > replicas),
+          );
           if (unknown.length)
             problems.push(`${where}: field "standbys": no such replica ${unknown.map((n) => `"${n}"`).join(', ')}`);
         } catch (err) {
@@ -327,7 +336,10 @@ export function parseScenario(input: unknown): Scenario {
       );
     }
   }
-  if (problems.length === 0) checkSteps(steps as Step[], replicas, shape.data.settings?.appServers ?? 3, problems);
+  if (problems.length === 0) {
+    const settings = shape.data.settings;
+    checkSteps(steps as Step[], replicas, settings?.appServers ?? 3, settings?.standby ?? false, problems);
+  }
   if (problems.length > 0) throw new ScenarioError(problems);
   return { ...shape.data, version: SCENARIO_VERSION, steps: steps as Step[] };
 }

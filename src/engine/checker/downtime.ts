@@ -16,7 +16,9 @@ export function failoverDowntimes(history: readonly Recorded[], failovers: Failo
   let since = 0;
   return failovers.map((f) => {
     const end = f.endpointMovedAt;
-    const firstFail = history.find((e) => e.type === 'write.fail' && e.at >= since && (end === undefined || e.at <= end));
+    const firstFail = history.find(
+      (e) => e.type === 'write.fail' && e.at >= since && (end === undefined || e.at <= end),
+    );
     const firstOkAfter = firstFail && history.find((e) => e.type === 'write.ok' && e.seq > firstFail.seq);
     since = end ?? Number.POSITIVE_INFINITY;
     if (firstFail && firstOkAfter) return { ...f, downtimeMs: firstOkAfter.at - firstFail.at, measuredBy: 'writes' };

@@ -117,7 +117,7 @@ describe('automatic failover on real PGlite nodes', () => {
     expect(read.orderIds).toEqual(ids);
   });
 
-  it('fences a partitioned primary before promoting, so it never takes writes again; it rejoins after pg_rewind', async () => {
+  it('fences a partitioned primary before promoting, so it never takes writes again; it rejoins after throwing away its tail', async () => {
     cluster = await bootCluster({ seed: 5, lagMs: 100, jitterMs: 0, restartMs: 500 });
     const c = cluster;
     await orders(c, 1);

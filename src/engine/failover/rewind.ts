@@ -4,6 +4,7 @@
  * undone newest first, triggers off. Pure: returns SQL text and what it discards.
  */
 import { jsonLiteral, quoteIdent } from '../db/applySql.ts';
+import { REPLICATED_TABLES } from '../db/schema.ts';
 import type { RowChange } from '../db/types.ts';
 
 function keyMatch(change: RowChange, row: Record<string, unknown> | null): string {
@@ -39,6 +40,23 @@ export function rewindSql(txns: { changes: RowChange[] }[]): string | undefined 
     'BEGIN READ WRITE;',
     'SET LOCAL session_replication_role = replica;',
     ...changes.map(undoOne),
+    'COMMIT;',
+  ].join('\n');
+}
+
+/** SQL that replaces every replicated table's rows with `tables` (a fresh copy of a primary). */
+export function copyTablesSql(tables: Record<string, Record<string, unknown>[]>): string {
+  const order = REPLICATED_TABLES.map((t) => t.name);
+  return [
+    'BEGIN READ WRITE;',
+    'SET LOCAL session_replication_role = replica;',
+    ...[...order].reverse().map((t) => `DELETE FROM ${quoteIdent(t)};`),
+    ...order
+      .filter((t) => (tables[t] ?? []).length > 0)
+      .map(
+        (t) =>
+          `INSERT INTO ${quoteIdent(t)} SELECT * FROM jsonb_populate_recordset(NULL::${quoteIdent(t)}, ${jsonLiteral(tables[t])});`,
+      ),
     'COMMIT;',
   ].join('\n');
 }

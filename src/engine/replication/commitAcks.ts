@@ -168,6 +168,29 @@ export class CommitAcks {
     this.waiters.clear();
   }
 
+  /**
+   * A synchronous standby was promoted: it leaves synchronous_standby_names (Patroni and
+   * RDS manage that list). With none left, commits would wait forever, so the mode becomes
+   * async until a new standby is configured, and the history says so.
+   */
+  dropStandby(name: string): void {
+    for (const kind of ['orders', 'products'] as const) {
+      const mode = this.mode[kind];
+      if (mode.mode !== 'sync' || !mode.standbys.names.includes(name)) continue;
+      const names = mode.standbys.names.filter((n) => n !== name);
+      const next: ReplicationMode = names.length
+        ? { ...mode, standbys: { ...mode.standbys, names, num: Math.min(mode.standbys.num, names.length) } }
+        : { mode: 'async' };
+      this.mode[kind] = next;
+      this.deps.history.record({
+        type: 'mode.changed',
+        kind,
+        mode: describeMode(next),
+        reason: `${name} was promoted: ${names.length ? 'the next listed standby is synchronous' : 'no synchronous standby left'}`,
+      });
+    }
+  }
+
   /** Forgets standbys' feedback (a new primary starts its own bookkeeping). */
   resetFeedback(index: number): void {
     for (const k of this.known.values()) {
