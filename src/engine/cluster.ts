@@ -180,6 +180,8 @@ export class Cluster {
   private readonly failoverActor: Actor<typeof failoverMachine>;
   private readonly failoverRecords: FailoverRecord[] = [];
   private splitBrain = false;
+  /** The newest log entry acknowledged to a client on the current timeline. */
+  private lastAckedEntry = 0;
   /** The old timeline's entries after the last promotion's fork point (what it threw away). */
   private oldTail: LogEntry[] = [];
   private forkAt = { index: 0, lsn: 0 };
@@ -461,6 +463,7 @@ export class Cluster {
           });
           if (server) this.app.noteWrite(server, args.user, this.clock.now(), lsn);
           if (node !== this.leader) this.noteSplitBrain(node);
+          else if (entry) this.lastAckedEntry = Math.max(this.lastAckedEntry, entry.index);
           const optimistic = this.app.strategies.orders.name === 'optimistic';
           return { op, ok: true, node, orderId, lsn, ...(optimistic ? { message: OPTIMISTIC_MESSAGE } : {}) };
         };
@@ -1057,7 +1060,14 @@ export class Cluster {
         standby: name === STANDBY,
       };
     });
-    const choice = chooseCandidate(this.promotionPolicy, views, this.log.headLsn, this.maxLagBytes);
+    const sync = this.acks.modes().orders.mode === 'sync';
+    const choice = chooseCandidate(
+      this.promotionPolicy,
+      views,
+      this.log.headLsn,
+      this.maxLagBytes,
+      sync ? this.lastAckedEntry : undefined,
+    );
     const rejected = choice.rejected.map((r) => `${r.name}: ${r.why}`).join('; ');
     this.history.record({
       type: 'failover.phase',

@@ -31,8 +31,24 @@ export function chooseCandidate(
   replicas: CandidateView[],
   primaryLsn: number,
   maxLagBytes = MAX_LAG_BYTES_DEFAULT,
+  /**
+   * Under synchronous replication, the last entry acknowledged to a client: only a node that
+   * received it may be promoted (Patroni's synchronous_mode), or sync would lose writes.
+   */
+  mustHaveIndex?: number,
 ): CandidateChoice {
   const rejected: CandidateChoice['rejected'] = [];
+  if (mustHaveIndex !== undefined) {
+    replicas = replicas.filter((r) => {
+      const ok = r.receivedIndex >= mustHaveIndex;
+      if (!ok && r.reachable)
+        rejected.push({
+          name: r.name,
+          why: `it lacks acknowledged synchronous commits (has ${r.receivedIndex} of ${mustHaveIndex})`,
+        });
+      return ok;
+    });
+  }
   const standby = replicas.find((r) => r.standby);
   if (standby) {
     if (standby.reachable)

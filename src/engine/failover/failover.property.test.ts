@@ -152,7 +152,25 @@ describe('failover invariants (property-based, real PGlite)', () => {
         expect(writesByNonPrimary(o.history)).toEqual([]);
         expect(o.converged).toBe(true);
       }),
-      { numRuns: 5 },
+      {
+        numRuns: 5,
+        // Found by this test: the only replica holding an acknowledged commit dies with the
+        // primary; promoting another one would lose it.
+        examples: [
+          [
+            {
+              seed: 1,
+              lagMs: [20, 287, 20],
+              primaryFault: { kind: 'kill', at: 300 },
+              replicaFaults: [
+                { kind: 'kill', replica: 'replica-3', at: 0, lagMs: 0 },
+                { kind: 'kill', replica: 'replica-1', at: 67, lagMs: 0 },
+              ],
+              writeEveryMs: 80,
+            },
+          ],
+        ],
+      },
     );
   });
 });
