@@ -32,15 +32,19 @@ async function openApp(page: Page): Promise<void> {
   await expect(page.getByRole('heading', { name: 'Replica Lab', level: 1 })).toBeVisible();
   // Booting takes seconds (four PostgreSQL instances), so the status is there to see.
   await expect(page.getByRole('status').filter({ hasText: 'Booting cluster…' })).toBeVisible();
-  await expect(page.getByRole('table')).toBeVisible({ timeout: 60_000 });
+  await expect(nodesTable(page)).toBeVisible({ timeout: 60_000 });
   note('boot', `4 nodes ready ${await page.getByTestId('boot-time').textContent()} after navigation start`);
   // The clock plays at 1x after boot.
   await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
   await expect(page.getByRole('combobox', { name: 'Speed' })).toHaveValue('1');
 }
 
+function nodesTable(page: Page) {
+  return page.getByRole('table', { name: 'Nodes' });
+}
+
 function row(page: Page, node: string) {
-  return page.getByRole('row', { name: new RegExp(`^${node} `) });
+  return nodesTable(page).getByRole('row', { name: new RegExp(`^${node} `) });
 }
 
 /** Parses `0/1A2B3C` into a number so positions can be compared. */
@@ -136,7 +140,12 @@ test('shows refused writes and dead nodes on the page, and the clock answers the
   await page.getByRole('heading', { name: 'Nodes' }).click();
   await page.keyboard.press('ArrowRight');
   await expect.poll(() => engineTimeMs(page)).toBeGreaterThan(pausedAt);
-  await expect(page.getByRole('status', { name: 'Write result' })).toContainText('committed on primary');
+  // The acknowledgement is a few events away (the commit is shipped to the replicas first).
+  await expect(async () => {
+    const written = page.getByRole('status', { name: 'Write result' });
+    if (!(await written.textContent())?.includes('committed on primary')) await page.keyboard.press('ArrowRight');
+    await expect(written).toContainText('committed on primary', { timeout: 250 });
+  }).toPass({ timeout: 10_000 });
   await page.keyboard.press('Space');
   await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
   await snap(page, '4-after-faults');

@@ -543,16 +543,22 @@ export class Cluster {
    */
   analyticsQuery(args: { user?: number; client?: string } = {}): Promise<ReadOutcome> {
     const node = this.readReplicaNames().at(-1) ?? PRIMARY;
-    return this.read('analyticsQuery', 'analytics', { user: args.user ?? 0, client: args.client, node }, async (n) => {
-      await this.readQuery(
-        n,
-        `SELECT p.product_id, p.name, sum(oi.quantity) AS total_sold
+    const reason = `the seed sends heavy analytics to its dedicated replica, ${node}`;
+    return this.read(
+      'analyticsQuery',
+      'analytics',
+      { user: args.user ?? 0, client: args.client, node, reason },
+      async (n) => {
+        await this.readQuery(
+          n,
+          `SELECT p.product_id, p.name, sum(oi.quantity) AS total_sold
            FROM products p JOIN order_items oi ON p.product_id = oi.product_id
           GROUP BY p.product_id ORDER BY total_sold DESC LIMIT 100`,
-      );
-      this.streams.get(n)?.occupy(this.settings.analyticsCostMs);
-      return [];
-    });
+        );
+        this.streams.get(n)?.occupy(this.settings.analyticsCostMs);
+        return [];
+      },
+    );
   }
 
   /**
@@ -562,14 +568,14 @@ export class Cluster {
   private read(
     action: string,
     kind: DataKind | 'analytics',
-    args: { user: number; node?: string; via?: string; client?: string },
+    args: { user: number; node?: string; via?: string; client?: string; reason?: string },
     run: (node: string) => Promise<number[]>,
   ): Promise<ReadOutcome> {
     return this.command<ReadOutcome>(action, async () => {
       const server = args.node ? undefined : this.app.server(args.via);
       const decision: ReadDecision = server
         ? this.route(server, args.user, kind)
-        : { node: this.resolve(args.node ?? CURRENT_PRIMARY), reason: 'sent straight to this node' };
+        : { node: this.resolve(args.node ?? CURRENT_PRIMARY), reason: args.reason ?? 'sent straight to this node' };
       const op = ++this.nextOp;
       const startedAt = this.clock.now();
       this.history.record({

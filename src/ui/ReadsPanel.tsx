@@ -100,11 +100,11 @@ function ReadRowView({ row }: { row: ReadRow }) {
   return (
     <tr>
       <td className="num">{formatEngineTime(v.at)}</td>
-      <td>
+      <td className="nowrap">
         {ACTION_LABEL[v.action] ?? v.action}, user {v.user}
         {v.client === 'load' && <span className="muted"> (load)</span>}
       </td>
-      <td>
+      <td className="nowrap">
         {v.via ? `${v.via} → ` : ''}
         {v.node}
       </td>

@@ -59,25 +59,48 @@ interface UserView {
 export function classifyReads(history: readonly Recorded[]): ReadVerdict[] {
   const invokes = new Map<number, EventOf<'write.invoke'>>();
   const acked: AckedWrite[] = [];
-  const pending = new Map<number, { invoke: EventOf<'read.invoke'>; ackedCount: number; seen?: UserView }>();
+  /** maxLsn[i]: the highest LSN among acked[0..i], so "behind on anything?" is O(1). */
+  const maxLsn: number[] = [];
+  const ackedByUser = new Map<number, AckedWrite[]>();
+  const pending = new Map<
+    number,
+    { invoke: EventOf<'read.invoke'>; ackedCount: number; ownCount: number; seen?: UserView }
+  >();
   /** Per user: the most orders an earlier completed read showed. */
   const bestView = new Map<number, UserView>();
   const verdicts: ReadVerdict[] = [];
+  const ack = (w: AckedWrite) => {
+    acked.push(w);
+    maxLsn.push(Math.max(maxLsn.at(-1) ?? 0, w.lsn));
+    if (w.orderId < 0) return;
+    const own = ackedByUser.get(w.user) ?? [];
+    own.push(w);
+    ackedByUser.set(w.user, own);
+  };
   for (const e of history) {
     if (e.type === 'write.invoke') invokes.set(e.op, e);
     else if (e.type === 'write.ok') {
       const user = invokes.get(e.op)?.user ?? -1;
-      for (const orderId of e.orderIds) acked.push({ orderId, op: e.op, user, lsn: e.lsn, ackAt: e.at });
-      if (e.orderIds.length === 0) acked.push({ orderId: -1, op: e.op, user, lsn: e.lsn, ackAt: e.at });
+      for (const orderId of e.orderIds) ack({ orderId, op: e.op, user, lsn: e.lsn, ackAt: e.at });
+      if (e.orderIds.length === 0) ack({ orderId: -1, op: e.op, user, lsn: e.lsn, ackAt: e.at });
     } else if (e.type === 'read.invoke') {
       // Only what was acknowledged, and what earlier reads had returned, before this read
       // began counts against it.
-      pending.set(e.op, { invoke: e, ackedCount: acked.length, seen: bestView.get(e.user) });
+      pending.set(e.op, {
+        invoke: e,
+        ackedCount: acked.length,
+        ownCount: ackedByUser.get(e.user)?.length ?? 0,
+        seen: bestView.get(e.user),
+      });
     } else if (e.type === 'read.ok' || e.type === 'read.fail') {
       const p = pending.get(e.op);
       if (!p) continue;
       pending.delete(e.op);
-      verdicts.push(judge(p.invoke, e, acked.slice(0, p.ackedCount), p.seen));
+      const before: AckedBefore = {
+        newestNotReplayed: (replayLsn) => newestAbove(acked, maxLsn, p.ackedCount, replayLsn),
+        own: (ackedByUser.get(p.invoke.user) ?? []).slice(0, p.ownCount),
+      };
+      verdicts.push(judge(p.invoke, e, before, p.seen));
       if (e.type === 'read.ok' && p.invoke.action === 'readOrders') {
         const best = bestView.get(p.invoke.user);
         if (!best || e.orderIds.length >= best.orderIds.size) {
@@ -89,10 +112,23 @@ export function classifyReads(history: readonly Recorded[]): ReadVerdict[] {
   return verdicts;
 }
 
+interface AckedBefore {
+  /** The newest write acknowledged before the read whose LSN is above `replayLsn`. */
+  newestNotReplayed: (replayLsn: number) => AckedWrite | undefined;
+  /** The reading user's own acknowledged orders, oldest first. */
+  own: AckedWrite[];
+}
+
+function newestAbove(acked: AckedWrite[], maxLsn: number[], count: number, lsn: number): AckedWrite | undefined {
+  if (count === 0 || maxLsn[count - 1] <= lsn) return undefined;
+  for (let i = count - 1; i >= 0; i--) if (acked[i].lsn > lsn) return acked[i];
+  return undefined;
+}
+
 function judge(
   invoke: EventOf<'read.invoke'>,
   done: EventOf<'read.ok'> | EventOf<'read.fail'>,
-  ackedBefore: AckedWrite[],
+  ackedBefore: AckedBefore,
   seenBefore: UserView | undefined,
 ): ReadVerdict {
   const base = {
@@ -111,14 +147,13 @@ function judge(
     return { ...base, ok: false, error: done.error, orderIds: [], anomalies: [], stale: false };
   }
   const anomalies: Anomaly[] = [];
-  const notReplayed = ackedBefore.filter((w) => w.lsn > done.replayLsn);
-  const missedWrite = notReplayed.at(-1);
+  const missedWrite = ackedBefore.newestNotReplayed(done.replayLsn);
   if (missedWrite) anomalies.push('stale');
   let missedOwn: AckedWrite[] = [];
   let vanished: ReadVerdict['vanished'];
   if (invoke.action === 'readOrders') {
     const seen = new Set(done.orderIds);
-    missedOwn = ackedBefore.filter((w) => w.user === invoke.user && w.orderId >= 0 && !seen.has(w.orderId));
+    missedOwn = ackedBefore.own.filter((w) => !seen.has(w.orderId));
     if (missedOwn.length > 0) anomalies.push('read-your-writes');
     const gone = seenBefore ? [...seenBefore.orderIds].filter((id) => !seen.has(id)) : [];
     if (seenBefore && gone.length > 0) {
