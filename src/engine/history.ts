@@ -93,8 +93,9 @@ export class History {
 
   constructor(private readonly now: () => number) {}
 
+  /** Records `event` (a fresh object the caller gives up: it is stamped in place). */
   record(event: HistoryEvent): Recorded {
-    const recorded = { ...event, seq: this.events.length, at: this.now() } as Recorded;
+    const recorded = Object.assign(event, { seq: this.events.length, at: this.now() }) as Recorded;
     this.events.push(recorded);
     for (const l of this.listeners) l(recorded);
     return recorded;
