@@ -50,6 +50,13 @@ describe('replication on real PGlite nodes', () => {
     expect(records.every((r) => r.xid === ack.xid)).toBe(true);
     expect(records.map((r) => `${r.resourceManager}/${r.recordType}`)).toContain('Transaction/COMMIT');
     expect(records.some((r) => r.resourceManager === 'Heap' && r.recordType.startsWith('INSERT'))).toBe(true);
+    // Pruned once every replica replayed it, the entry is still shown and inspectable.
+    await settle(c, c.placeOrder({ user: 1002, total: 11 }));
+    await c.drain();
+    expect(c.getSnapshot().log.retainedEntries).toBe(0);
+    expect(c.recentLog(5).map((e) => e.index)).toEqual([1, 2]);
+    const [again] = await settle(c, c.walRecords(1));
+    expect(again.map((r) => r.recordType)).toContain('COMMIT');
   });
 
   it('keeps entries in commit order on every replica even when jitter exceeds the gap between writes', async () => {

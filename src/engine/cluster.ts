@@ -1301,6 +1301,11 @@ export class Cluster {
     return this.cachedSnapshot;
   }
 
+  /** The newest `count` log entries, oldest first (the UI's log view). */
+  recentLog(count: number): LogEntry[] {
+    return this.log.latest(count);
+  }
+
   /** Retained log entries, oldest first (the UI's log view). */
   retainedLog(): readonly LogEntry[] {
     return this.log.retained();

@@ -148,6 +148,12 @@ export class PrimaryLog {
     return this.pruned;
   }
 
+  /** The newest `count` entries, retained or recently pruned, oldest first. */
+  latest(count: number): LogEntry[] {
+    const all = this.recent.length ? [...this.recent.slice(-count), ...this.entries.slice(-count)] : this.entries;
+    return all.slice(-count);
+  }
+
   retained(): readonly LogEntry[] {
     return this.entries;
   }
