@@ -91,6 +91,12 @@ test('boots the cluster, and an order placed on the page shows up on every repli
   await expect(read).toContainText(`#${orderId}`);
   await expect(read.getByTestId('read-node')).toHaveText(/^replica-\d$/);
   await snap(page, '2-replicated');
+
+  // The replication log names the WAL and the binlog and opens an entry's real WAL records.
+  const log = page.getByRole('region', { name: 'Replication log' });
+  await expect(log).toContainText('binlog');
+  await log.getByRole('button', { name: 'WAL records of transaction 1' }).click();
+  await expect(log.getByRole('table', { name: 'WAL records of transaction 1' })).toContainText('COMMIT');
 });
 
 test('shows refused writes and dead nodes on the page, and the clock answers the keyboard', async ({ page }) => {

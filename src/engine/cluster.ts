@@ -140,6 +140,11 @@ export interface ClusterSnapshot {
     splitBrain: boolean;
     timeline: number;
     failovers: FailoverRecord[];
+    /** Whether the failover manager is on, and its settings. */
+    auto: boolean;
+    healthCheck: HealthCheckSettings;
+    timings: FailoverTimings;
+    maxLagBytes: number;
     /** Orders acknowledged by a primary the replicas no longer followed, per node. */
     divergent: Record<string, number[]>;
   };
@@ -1030,7 +1035,11 @@ export class Cluster {
         if (!ok || failures > 0) this.history.record({ type: 'health.check', node: this.leader, ok, failures });
       },
       detected: () => {
-        this.failoverRecords.push({ detectedAt: this.clock.now(), oldPrimary: this.leader });
+        // A failover still waiting for a candidate goes on; it is not a new one.
+        const last = this.failoverRecords.at(-1);
+        if (!last || last.promoted || last.oldPrimary !== this.leader) {
+          this.failoverRecords.push({ detectedAt: this.clock.now(), oldPrimary: this.leader });
+        }
         this.history.record({
           type: 'failover.phase',
           phase: 'detect',
@@ -1237,6 +1246,7 @@ export class Cluster {
   getSnapshot(): ClusterSnapshot {
     if (this.cachedSnapshot) return this.cachedSnapshot;
     const machine = this.actor.getSnapshot();
+    const failoverCtx = this.failoverActor.getSnapshot().context;
     const now = this.clock.now();
     this.cachedSnapshot = {
       nowMs: now,
@@ -1269,6 +1279,10 @@ export class Cluster {
         splitBrain: this.splitBrain,
         timeline: this.log?.timeline ?? 1,
         failovers: this.failoverRecords.map((r) => ({ ...r })),
+        auto: failoverCtx.enabled,
+        healthCheck: { ...failoverCtx.health },
+        timings: { ...failoverCtx.timings },
+        maxLagBytes: this.maxLagBytes,
         divergent: Object.fromEntries([...this.divergent].map(([n, list]) => [n, list.flatMap((e) => e.orderIds)])),
       },
       replicationModes: this.acks.modes(),

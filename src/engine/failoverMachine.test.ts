@@ -66,4 +66,18 @@ describe('failover machine', () => {
     expect(log.some((l) => l.includes('promote'))).toBe(false);
     expect(actor.getSnapshot().value).not.toBe('promoting');
   });
+
+  it('stops checking when switched off and starts again when switched back on', async () => {
+    const { clock, log, actor } = harness(() => false);
+    await clock.runUntil(1500);
+    actor.send({ type: 'SET_ENABLED', enabled: false });
+    await clock.runUntil(3000);
+    actor.send({ type: 'SET_ENABLED', enabled: true });
+    await clock.runUntil(6000);
+    expect(log.filter((l) => l.includes('check'))).toEqual([
+      '1300 check failed 1',
+      '4300 check failed 1',
+      '5300 check failed 2',
+    ]);
+  });
 });

@@ -90,6 +90,7 @@ export const failoverMachine = setup({
     repoint: ({ context }) => context.hooks.repoint(context.candidate!),
     moveEndpoint: ({ context }) => context.hooks.moveEndpoint(context.candidate!),
     reset: assign({ failures: 0, candidate: undefined }),
+    setEnabled: assign({ enabled: ({ event }) => (event.type === 'SET_ENABLED' ? event.enabled : true) }),
   },
 }).createMachine({
   id: 'failover',
@@ -104,14 +105,18 @@ export const failoverMachine = setup({
   on: {
     SET_HEALTH_CHECK: { actions: assign({ health: ({ context, event }) => ({ ...context.health, ...event.health }) }) },
     SET_TIMINGS: { actions: assign({ timings: ({ context, event }) => ({ ...context.timings, ...event.timings }) }) },
-    SET_ENABLED: { actions: assign({ enabled: ({ event }) => event.enabled }) },
+    // Mid-failover, switching the manager off lets the failover finish; while monitoring,
+    // it stops or restarts the checks (re-entering arms the check timer again).
+    SET_ENABLED: { actions: 'setEnabled' },
   },
   initial: 'monitoring',
   states: {
     monitoring: {
+      on: { SET_ENABLED: { target: 'monitoring', reenter: true, actions: ['setEnabled', 'reset'] } },
       after: { checkInterval: { target: 'checking', guard: 'enabled' } },
     },
     checking: {
+      on: { SET_ENABLED: { target: 'monitoring', actions: ['setEnabled', 'reset'] } },
       always: { guard: 'reachable', target: 'monitoring', actions: 'checkPassed' },
       after: {
         checkTimeout: [
@@ -121,6 +126,7 @@ export const failoverMachine = setup({
       },
     },
     resting: {
+      on: { SET_ENABLED: { target: 'monitoring', actions: ['setEnabled', 'reset'] } },
       after: { checkRest: { target: 'checking', guard: 'enabled' } },
     },
     electing: {

@@ -1,14 +1,19 @@
 /**
- * The app shell: header with the clock, then (once the cluster runs) the nodes, the app
- * tier's routing and load generator, the client, the checked reads and the activity log;
+ * The app shell: header with the clock, then (once the cluster runs) the failover strip,
+ * the nodes, the app tier's routing and load generator, replication and failover settings
+ * with the availability calculator, the client, the checked reads and the activity log;
  * "Booting cluster…" before, the boot error if it failed.
  */
 import { ActivityLog } from './ActivityLog.tsx';
+import { AvailabilityPanel } from './AvailabilityPanel.tsx';
 import { ClientPanel } from './ClientPanel.tsx';
 import { ClockControls } from './ClockControls.tsx';
+import { FailoverStatus } from './FailoverStatus.tsx';
 import { LoadPanel } from './LoadPanel.tsx';
+import { LogPanel } from './LogPanel.tsx';
 import { NodeTable } from './NodeTable.tsx';
 import { ReadsPanel } from './ReadsPanel.tsx';
+import { ReplicationPanel } from './ReplicationPanel.tsx';
 import { RoutingPanel } from './RoutingPanel.tsx';
 import { useLab } from './store.ts';
 import { useClockShortcuts } from './useClockShortcuts.ts';
@@ -32,13 +37,19 @@ export function App() {
         {phase === 'failed' && <BootFailed />}
         {phase === 'running' && (
           <>
+            <FailoverStatus />
             <NodeTable />
             <div className="app-tier">
               <RoutingPanel />
               <LoadPanel />
             </div>
+            <div className="app-tier">
+              <ReplicationPanel />
+              <AvailabilityPanel />
+            </div>
             <ClientPanel />
             <ReadsPanel />
+            <LogPanel />
             <ActivityLog />
             <BootTime />
           </>

@@ -6,6 +6,7 @@
  */
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { CURRENT_PRIMARY } from '../engine/settings.ts';
 import { placeOrder, readOrders, setUser } from './commands.ts';
 import { formatIds, formatLsnOrDash, formatMs } from './format.ts';
 import { findRead } from './readStats.ts';
@@ -21,6 +22,7 @@ function toRoute(value: string, servers: readonly string[]): Route {
 }
 
 function describeRoute(route: Route): string {
+  if (route.node === CURRENT_PRIMARY) return 'the current primary';
   return route.node ?? route.via ?? 'the load balancer';
 }
 
@@ -28,6 +30,7 @@ export function ClientPanel() {
   const user = useLab((s) => s.user);
   const nodeNames = useLab(useShallow((s) => s.snapshot?.nodes.map((n) => n.name) ?? []));
   const servers = useLab(useShallow((s) => s.snapshot?.app.servers ?? []));
+  const endpoint = useLab((s) => s.snapshot?.failover.endpoint);
   const [total, setTotal] = useState(DEFAULT_TOTAL);
   // '' means the load balancer, for writes and reads alike.
   const [writeTarget, setWriteTarget] = useState('');
@@ -80,6 +83,9 @@ export function ClientPanel() {
           <button type="submit" className="primary-button">
             Place order
           </button>
+          <p className="route-note">
+            Through the app tier, writes go to the endpoint: <strong data-testid="write-endpoint">{endpoint}</strong>.
+          </p>
           <WriteResult />
         </form>
         <form
@@ -132,6 +138,7 @@ function RouteSelect({ label, value, onChange, servers, nodes }: RouteSelectProp
           ))}
         </optgroup>
         <optgroup label="Straight to a node">
+          <option value={CURRENT_PRIMARY}>Current primary</option>
           {nodes.map((n) => (
             <option key={n} value={n}>
               {n}

@@ -1,15 +1,16 @@
 /**
  * The cluster's status as a table, one row per node: role, up/down, its load (ops/s and
  * utilisation of the seed's 10,000 ops/s a node handles), where its replay has
- * got to and how far behind it is (from the pg_stat_replication-like rows), the link and
- * power controls, and the orders the last "Check every node" saw there. Selects slices of
- * the store; NodeRow and LagInput take plain props.
+ * got to and how far behind it is (from the pg_stat_replication-like rows), the link,
+ * power and network-partition controls, and the orders the last "Check every node" saw
+ * there. Roles follow failovers: the endpoint, fenced and partitioned nodes are marked.
+ * Selects slices of the store; NodeRow and LagInput take plain props.
  */
 import { useState } from 'react';
 import type { NodeSnapshot } from '../engine/cluster.ts';
 import type { ReplicationStatus } from '../engine/replication/status.ts';
 import { MAX_LAG_MS } from '../engine/settings.ts';
-import { checkEveryNode, killNode, restartNode, setConnected, setLag } from './commands.ts';
+import { checkEveryNode, healNode, killNode, partitionNode, restartNode, setConnected, setLag } from './commands.ts';
 import { formatIds, formatLsnOrDash, formatMs, formatPercent } from './format.ts';
 import { type NodeOrders, useLab } from './store.ts';
 
@@ -19,7 +20,8 @@ export function NodeTable() {
   const log = useLab((s) => s.snapshot?.log);
   const check = useLab((s) => s.check);
   const user = useLab((s) => s.user);
-  if (!nodes || !replication || !log) return null;
+  const failover = useLab((s) => s.snapshot?.failover);
+  if (!nodes || !replication || !log || !failover) return null;
   const checkedUser = check?.user ?? user;
   return (
     <section className="panel" aria-labelledby="nodes-heading">
@@ -57,7 +59,12 @@ export function NodeTable() {
               </th>
               <th scope="col">Link lag (ms)</th>
               <th scope="col">Link</th>
-              <th scope="col">Power</th>
+              <th
+                scope="col"
+                title="Kill or restart a node; a partition cuts it off from the other nodes and the failover manager (clients still reach it)"
+              >
+                Faults
+              </th>
               <th scope="col">Orders of user {checkedUser}</th>
             </tr>
           </thead>
@@ -69,6 +76,11 @@ export function NodeTable() {
                 replication={replication.find((r) => r.name === node.name)}
                 headLsn={log.headLsn}
                 orders={check?.byNode[node.name]}
+                marks={{
+                  endpoint: failover.endpoint === node.name,
+                  fenced: failover.fenced.includes(node.name),
+                  partitioned: failover.partitioned.includes(node.name),
+                }}
               />
             ))}
           </tbody>
@@ -84,14 +96,32 @@ interface NodeRowProps {
   replication: ReplicationStatus | undefined;
   headLsn: number;
   orders: NodeOrders | undefined;
+  marks: NodeMarks;
 }
 
-function NodeRow({ node, replication: r, headLsn, orders }: NodeRowProps) {
+/** What the failover manager says of a node beyond its role. */
+interface NodeMarks {
+  /** Clients' writes go here (the seed's DNS name). */
+  endpoint: boolean;
+  fenced: boolean;
+  partitioned: boolean;
+}
+
+function NodeRow({ node, replication: r, headLsn, orders, marks }: NodeRowProps) {
   const id = (what: string) => `${node.name}-${what}`;
   return (
     <tr>
       <th scope="row">{node.name}</th>
-      <td>{node.role}</td>
+      <td data-testid={id('role')}>
+        {node.role}
+        {marks.endpoint && (
+          <span className="badge badge-endpoint mark" title="Clients' writes go here">
+            endpoint
+          </span>
+        )}
+        {marks.fenced && <span className="badge badge-down mark">fenced</span>}
+        {marks.partitioned && <span className="badge badge-recovering mark">partitioned</span>}
+      </td>
       <td data-testid={id('status')}>
         <span className={`badge badge-${node.status}`}>{node.status}</span>
       </td>
@@ -101,7 +131,7 @@ function NodeRow({ node, replication: r, headLsn, orders }: NodeRowProps) {
       <td data-testid={id('utilisation')} className="num">
         {formatPercent(node.utilisation)}
       </td>
-      <td data-testid={id('replication')}>{r ? r.state : 'source'}</td>
+      <td data-testid={id('replication')}>{r ? r.state : node.role === 'primary' ? 'source' : 'not following'}</td>
       <td data-testid={id('replay-lsn')}>
         <code>{r ? r.replay_lsn : formatLsnOrDash(headLsn)}</code>
       </td>
@@ -123,7 +153,17 @@ function NodeRow({ node, replication: r, headLsn, orders }: NodeRowProps) {
         )}
       </td>
       <td>
-        <PowerButton node={node.name} status={node.status} />
+        <div className="faults">
+          <PowerButton node={node.name} status={node.status} />
+          <button
+            type="button"
+            className={marks.partitioned ? undefined : 'danger-button'}
+            onClick={() => void (marks.partitioned ? healNode(node.name) : partitionNode(node.name))}
+          >
+            {marks.partitioned ? 'Heal' : 'Partition'}
+            <span className="visually-hidden"> {node.name}</span>
+          </button>
+        </div>
       </td>
       <td data-testid={id('orders')}>
         <OrdersCell node={node.name} orders={orders} />

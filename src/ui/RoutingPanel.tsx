@@ -6,6 +6,7 @@
 import { useId, useState } from 'react';
 import type { SessionStore } from '../engine/app/appTier.ts';
 import { READ_POLICIES, type ReadPolicy, RYW_STRATEGIES, type RywStrategy } from '../engine/app/routing.ts';
+import { Choice } from './Choice.tsx';
 import { setReadPolicy, setRywStrategy, setSessionStore } from './commands.ts';
 import {
   MAX_RYW_PARAM_MS,
@@ -98,43 +99,6 @@ export function RoutingPanel() {
         <OptionList title="Session store" options={SESSION_STORES} text={SESSION_STORE_TEXT} />
       </details>
     </section>
-  );
-}
-
-interface ChoiceProps<T extends string> {
-  label: string;
-  value: T;
-  options: readonly T[];
-  text: Record<T, OptionText>;
-  onChange: (value: T) => void;
-  /** Only the select, described by the caller's element with this id (which shows the explanation). */
-  describedBy?: string;
-}
-
-/** A select whose chosen option's explanation is shown under it (and is its description). */
-function Choice<T extends string>({ label, value, options, text, onChange, describedBy }: ChoiceProps<T>) {
-  const id = useId();
-  const bare = describedBy !== undefined;
-  const select = (
-    <label className="field">
-      {label}
-      <select value={value} aria-describedby={describedBy ?? id} onChange={(e) => onChange(e.target.value as T)}>
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {text[o].label}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-  if (bare) return select;
-  return (
-    <div className="choice">
-      {select}
-      <p id={id} className="choice-text">
-        {text[value].text}
-      </p>
-    </div>
   );
 }
 

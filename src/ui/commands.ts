@@ -5,13 +5,26 @@
  * (flush), and its reply waits until the clock moves. Nothing here throws: every failure
  * is shown on the page.
  */
-import type { SessionStore } from '../engine/app/appTier.ts';
+import type { DataKind, SessionStore } from '../engine/app/appTier.ts';
 import type { LoadOptions } from '../engine/app/loadGenerator.ts';
 import type { ReadPolicy, RywStrategy } from '../engine/app/routing.ts';
+import type { PromotionPolicy } from '../engine/failover/candidate.ts';
+import type { FailoverTimings, HealthCheckSettings } from '../engine/failoverMachine.ts';
 import type { EventOf } from '../engine/history.ts';
+import { describeMode } from '../engine/replication/commitAcks.ts';
+import type { ReplicationMode } from '../engine/replication/modes.ts';
 import type { Lab } from './bootLab.ts';
-import { describeError, formatIds, outcomeError } from './format.ts';
-import { type CheckView, currentLab, logActivity, type NodeOrders, type Route, useLab } from './store.ts';
+import { describeError, formatIds, formatMs, outcomeError } from './format.ts';
+import { POLICY_TEXT, SEED_TIMELINE } from './replicationText.ts';
+import {
+  type CheckView,
+  currentLab,
+  type FailoverConfig,
+  logActivity,
+  type NodeOrders,
+  type Route,
+  useLab,
+} from './store.ts';
 
 /** A command's reply, or why there is none (it threw: a bug, or a node that stopped answering). */
 type Sent<T> = { ok: true; reply: T } | { ok: false; error: string };
@@ -176,6 +189,89 @@ export function restartNode(node: string): Promise<void> {
     `Restart ${node}`,
     (lab) => lab.cluster.restartNode(node),
     `${node} is restarting (crash recovery before it serves again)`,
+  );
+}
+
+// ---- replication and failover --------------------------------------------------------
+
+/** `kind` undefined: orders and products alike. Resolves with the error, if the engine refused it. */
+export async function setReplicationMode(mode: ReplicationMode, kind?: DataKind): Promise<string | undefined> {
+  const sent = await send('Set replication mode', (lab) => lab.cluster.setMode(mode, kind));
+  if (!sent.ok) return sent.error;
+  logActivity('info', `Replication mode for ${kind ?? 'orders and products'}: ${describeMode(mode)}`);
+  return undefined;
+}
+
+export function partitionNode(node: string): Promise<void> {
+  return sendAndLog(
+    `Partition ${node}`,
+    (lab) => lab.cluster.partition(node),
+    `${node} is partitioned: cut off from the other nodes and the failover manager (clients still reach it)`,
+  );
+}
+
+export function healNode(node: string): Promise<void> {
+  return sendAndLog(`Heal ${node}`, (lab) => lab.cluster.heal(node), `${node}'s partition healed`);
+}
+
+/** Resolves with whether the engine took it. */
+export async function setFencing(on: boolean): Promise<boolean> {
+  if (!(await send('Set fencing', (lab) => lab.cluster.setFencing(on))).ok) return false;
+  logActivity(
+    'info',
+    on ? 'Fencing on: the old primary is powered off before a promotion' : 'Fencing off: an old primary may come back',
+  );
+  return true;
+}
+
+function rememberFailover(update: (c: FailoverConfig) => FailoverConfig): void {
+  useLab.setState((s) => ({ failoverConfig: update(s.failoverConfig) }));
+}
+
+/** Resolves with whether the engine took it. */
+export async function setAutoFailover(on: boolean): Promise<boolean> {
+  if (!(await send('Set automatic failover', (lab) => lab.cluster.setAutoFailover(on))).ok) return false;
+  rememberFailover((c) => ({ ...c, autoFailover: on }));
+  logActivity('info', `Automatic failover ${on ? 'on' : 'off'}`);
+  return true;
+}
+
+function describeHealth(h: HealthCheckSettings): string {
+  return `a check every ${formatMs(h.intervalMs)}, ${formatMs(h.timeoutMs)} timeout, ${h.retries} misses declare the primary dead`;
+}
+
+function describeTimings(t: FailoverTimings): string {
+  return `elect ${formatMs(t.electMs)}, promote ${formatMs(t.promoteMs)}, repoint ${formatMs(t.repointMs)}, endpoint ${formatMs(t.endpointMs)}`;
+}
+
+export async function setHealthCheck(health: Partial<HealthCheckSettings>): Promise<void> {
+  if (!(await send('Set health check', (lab) => lab.cluster.setHealthCheck(health))).ok) return;
+  rememberFailover((c) => ({ ...c, health: { ...c.health, ...health } }));
+  logActivity('info', `Health check: ${describeHealth(useLab.getState().failoverConfig.health)}`);
+}
+
+export async function setFailoverTimings(timings: Partial<FailoverTimings>): Promise<void> {
+  if (!(await send('Set failover timings', (lab) => lab.cluster.setFailoverTimings(timings))).ok) return;
+  rememberFailover((c) => ({ ...c, timings: { ...c.timings, ...timings } }));
+  logActivity('info', `Failover phases: ${describeTimings(useLab.getState().failoverConfig.timings)}`);
+}
+
+/** The seed's timeline: detect at 5 s, elect until 10 s, promote until 15 s, DNS moved at 20 s. */
+export async function applySeedTimeline(): Promise<void> {
+  const { health, timings } = SEED_TIMELINE;
+  const sent = await send('Seed timeline', async (lab) => {
+    await Promise.all([lab.cluster.setHealthCheck(health), lab.cluster.setFailoverTimings(timings)]);
+  });
+  if (!sent.ok) return;
+  rememberFailover((c) => ({ ...c, health: { ...health }, timings: { ...timings } }));
+  logActivity('info', `The seed's 20 s timeline: ${describeHealth(health)}; ${describeTimings(timings)}`);
+}
+
+export function setPromotionPolicy(policy: PromotionPolicy): Promise<void> {
+  return sendAndLog(
+    'Set promotion policy',
+    (lab) => lab.cluster.setPromotionPolicy(policy),
+    `Promotion policy: ${POLICY_TEXT[policy].label}`,
   );
 }
 

@@ -1,13 +1,18 @@
 /**
  * The UI's one store: the engine's latest snapshot and driver state (fed by their
  * `subscribe`), plus what the page itself remembers: boot progress, the chosen user, the
- * outcomes of the learner's commands and a short activity log. Components select slices
- * of it; only commands.ts and connectLab write to it. It never changes engine state.
+ * outcomes of the learner's commands, the failover story told by the history and a short
+ * activity log. Components select slices of it; only commands.ts, connectLab and the
+ * failover feed write to it. It never changes engine state.
  */
 import { create } from 'zustand';
+import type { FailoverDowntime } from '../engine/checker/downtime.ts';
 import type { DriverState } from '../engine/clockDriver.ts';
 import type { ClusterSnapshot } from '../engine/cluster.ts';
+import type { FailoverTimings, HealthCheckSettings } from '../engine/failoverMachine.ts';
+import { DEFAULT_FAILOVER_TIMINGS, DEFAULT_HEALTH_CHECK } from '../engine/settings.ts';
 import type { Lab } from './bootLab.ts';
+import { measureDowntimes, watchFailover } from './failoverFeed.ts';
 import { startReadChecker } from './readChecker.ts';
 import type { ReadStats } from './readStats.ts';
 
@@ -82,6 +87,52 @@ export interface ActivityEntry {
   text: string;
 }
 
+/**
+ * The failover settings last sent to the engine: its snapshot does not report them, so
+ * the page remembers what it set (starting from the cluster's settings).
+ */
+export interface FailoverConfig {
+  autoFailover: boolean;
+  health: HealthCheckSettings;
+  timings: FailoverTimings;
+}
+
+export interface PhaseView {
+  at: number;
+  phase: 'detect' | 'elect' | 'promote' | 'repoint' | 'endpoint' | 'no-candidate';
+  node?: string;
+  detail: string;
+}
+
+/** An order acknowledged to a customer that a failover threw away. */
+export interface LostOrder {
+  orderId: number;
+  /** When the failover found it lost (the promotion). */
+  at: number;
+  /** Who was told it was placed, and when (from the history's write events). */
+  user?: number;
+  ackAt?: number;
+  /** The primary that acknowledged it. */
+  fromNode: string;
+}
+
+export interface RewindView {
+  at: number;
+  node: string;
+  orderIds: number[];
+  method: 'pg_rewind' | 'fresh copy';
+}
+
+/** What the history told about failovers so far (each list keeps only its latest entries). */
+export interface FailoverStory {
+  phases: PhaseView[];
+  /** The latest failed health check: how many in a row. */
+  lastFailedCheck?: { at: number; node: string; failures: number };
+  lost: LostOrder[];
+  rewound: RewindView[];
+  splitBrain?: { at: number; nodes: string[] };
+}
+
 export interface LabState {
   phase: Phase;
   bootError?: string;
@@ -99,9 +150,13 @@ export interface LabState {
   /** The consistency checker's view of every read so far (recomputed as the history grows). */
   reads?: ReadStats;
   activity: ActivityEntry[];
+  failoverConfig: FailoverConfig;
+  failoverStory: FailoverStory;
+  /** Downtime of each failover so far, measured from the history. */
+  downtimes: FailoverDowntime[];
 }
 
-export const ACTIVITY_KEPT = 12;
+export const ACTIVITY_KEPT = 20;
 export const DEFAULT_USER = 1001;
 export const USERS = Array.from({ length: 20 }, (_, i) => 1000 + i);
 
@@ -111,6 +166,9 @@ export const useLab = create<LabState>()(() => ({
   user: DEFAULT_USER,
   placed: {},
   activity: [],
+  failoverConfig: { autoFailover: true, health: DEFAULT_HEALTH_CHECK, timings: DEFAULT_FAILOVER_TIMINGS },
+  failoverStory: { phases: [], lost: [], rewound: [] },
+  downtimes: [],
 }));
 
 let connected: Lab | undefined;
@@ -135,7 +193,12 @@ export function connectLab(lab: Lab): () => void {
   const publish = () => {
     frame = 0;
     const snapshot = lab.cluster.getSnapshot();
-    useLab.setState({ snapshot, driver: lab.driver.getState() });
+    const downtimes = measureDowntimes(lab.cluster.history, snapshot.failover.failovers);
+    useLab.setState((s) => ({
+      snapshot,
+      driver: lab.driver.getState(),
+      ...(downtimes === s.downtimes ? {} : { downtimes }),
+    }));
     const primary = snapshot.nodes.find((n) => n.role === 'primary')?.name ?? 'primary';
     const op = useLab.getState().lastRead?.op;
     checker.feed(lab.cluster.history.all(), primary, op === undefined ? [] : [op]);
@@ -145,15 +208,25 @@ export function connectLab(lab: Lab): () => void {
   };
   const offCluster = lab.cluster.subscribe(publishSoon);
   const offDriver = lab.driver.subscribe(publish);
+  const offFailover = watchFailover(lab.cluster.history, {
+    narrate: logActivity,
+    story: (update) => useLab.setState((s) => ({ failoverStory: update(s.failoverStory) })),
+  });
   // The page's own read needs its verdict even if the clock is paused right after it.
   const offWatch = useLab.subscribe((s, prev) => {
     if (s.lastRead?.op !== prev.lastRead?.op) publishSoon();
   });
-  useLab.setState({ phase: 'running', readyAtMs: lab.readyAtMs });
+  const { healthCheck, failoverTimings } = lab.cluster.settings;
+  useLab.setState({
+    phase: 'running',
+    readyAtMs: lab.readyAtMs,
+    failoverConfig: { autoFailover: true, health: { ...healthCheck }, timings: { ...failoverTimings } },
+  });
   publish();
   return () => {
     offCluster();
     offDriver();
+    offFailover();
     offWatch();
     cancelAnimationFrame(frame);
     checker.stop();

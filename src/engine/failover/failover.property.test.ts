@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Cluster, EPOCH_MS } from '../cluster.ts';
-import type { Recorded } from '../history.ts';
+import type { EventOf, Recorded } from '../history.ts';
 import { parseStandbyNames, type ReplicationMode } from '../replication/modes.ts';
 import { bootCluster, settle } from '../testing/harness.ts';
 
@@ -94,8 +94,10 @@ function writesByNonPrimary(history: readonly Recorded[]): Recorded[] {
 
 /** Acknowledged orders the promoted node had not received when it was promoted (from the history alone). */
 function expectedLost(history: readonly Recorded[]): number[] {
-  const promote = history.find((e) => e.type === 'failover.phase' && e.phase === 'promote');
-  if (!promote || promote.type !== 'failover.phase' || !promote.node) return [];
+  const promote = history.find(
+    (e): e is EventOf<'failover.phase'> => e.type === 'failover.phase' && e.phase === 'promote',
+  );
+  if (!promote?.node) return [];
   const received = new Set(
     history
       .filter((e) => e.type === 'repl.received' && e.node === promote.node && e.seq < promote.seq)
