@@ -25,6 +25,13 @@ describe('replication on real PGlite nodes', () => {
     const [[wal]] = await settle(c, c.sql('primary', 'SELECT pg_current_wal_insert_lsn()::text AS lsn'));
     expect(parseLsn(String(wal.rows[0].lsn))).toBeGreaterThanOrEqual(ack.lsn);
 
+    // At 200 ms the entry is on every link, with its send and arrival times.
+    await c.clock.runUntil(200);
+    expect(c.shipments().map((s) => [s.replica, s.stage, s.sentAt, s.arriveAt])).toEqual([
+      ['replica-1', 'in-flight', 20, 320],
+      ['replica-2', 'in-flight', 20, 620],
+      ['replica-3', 'in-flight', 20, 920],
+    ]);
     await c.clock.runUntil(400);
     expect(await ordersOf(c, 'replica-1', 1001)).toEqual([write.orderId]);
     expect(await ordersOf(c, 'replica-3', 1001)).toEqual([]);

@@ -37,7 +37,7 @@ import type { WaitingCommit } from './replication/commitAcks.ts';
 import { CommitAcks } from './replication/commitAcks.ts';
 import type { ReplicationMode } from './replication/modes.ts';
 import { type LogEntry, PrimaryLog, RECENT_ENTRIES_KEPT } from './replication/primaryLog.ts';
-import { ReplicaStream } from './replication/replicaStream.ts';
+import { ReplicaStream, type Shipment } from './replication/replicaStream.ts';
 import { type ReplicationStatus, replicationStatus } from './replication/status.ts';
 import {
   type ClusterSettings,
@@ -1313,6 +1313,15 @@ export class Cluster {
       historyLength: this.history.length,
     };
     return this.cachedSnapshot;
+  }
+
+  /**
+   * Every transaction on a link or waiting to be replayed, per replica, with its send and
+   * arrival times in engine ms: a view computes a dot's position from them and `nowMs`,
+   * so pause, step and speed move it exactly.
+   */
+  shipments(): Shipment[] {
+    return [...this.streams.values()].flatMap((s) => s.shipments());
   }
 
   /** The newest `count` log entries, oldest first (the UI's log view). */

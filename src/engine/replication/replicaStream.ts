@@ -19,6 +19,21 @@ import type { LogEntry } from './primaryLog.ts';
 interface InFlight {
   entry: LogEntry;
   eventId: number;
+  sentAt: number;
+  arriveAt: number;
+}
+
+/** One transaction on its way to, or waiting on, a replica: what the topology view animates. */
+export interface Shipment {
+  replica: string;
+  entry: number;
+  lsn: number;
+  orderIds: number[];
+  /** in-flight: on the link; queued: received, waiting to be replayed. */
+  stage: 'in-flight' | 'queued';
+  sentAt: number;
+  /** When it arrives (in flight) or arrived (queued). */
+  arriveAt: number;
 }
 
 interface Received {
@@ -93,7 +108,7 @@ export class ReplicaStream {
       const arriveAt = Math.max(clock.now() + delayMs, this.lastArrivalAt);
       this.lastArrivalAt = arriveAt;
       const eventId = clock.scheduleAt(arriveAt, () => this.receive(), `receive ${this.name}`);
-      this.inFlight.push({ entry, eventId });
+      this.inFlight.push({ entry, eventId, sentAt: clock.now(), arriveAt });
       this.sentIndex = entry.index;
       this.sentLsn = entry.lsn;
       history.record({ type: 'repl.sent', node: this.name, entry: entry.index, lsn: entry.lsn });
@@ -222,6 +237,25 @@ export class ReplicaStream {
     this.applyQueue.length = 0;
     await this.writeReplayed();
     return { replayed: this.replayedIndex, replayedLsn: this.replayedLsn };
+  }
+
+  /** What is on the link and what waits to be replayed, oldest first. */
+  shipments(): Shipment[] {
+    const base = (e: LogEntry) => ({ replica: this.name, entry: e.index, lsn: e.lsn, orderIds: e.orderIds });
+    return [
+      ...this.applyQueue.map((q) => ({
+        ...base(q.entry),
+        stage: 'queued' as const,
+        sentAt: q.entry.committedAt,
+        arriveAt: q.receivedAt,
+      })),
+      ...this.inFlight.map((f) => ({
+        ...base(f.entry),
+        stage: 'in-flight' as const,
+        sentAt: f.sentAt,
+        arriveAt: f.arriveAt,
+      })),
+    ];
   }
 
   get received(): number {
