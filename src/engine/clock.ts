@@ -69,6 +69,8 @@ function before(a: Scheduled, b: Scheduled): boolean {
 export class VirtualClock implements Clock {
   private nowMs = 0;
   private seq = 0;
+  /** Events run so far: with the time, pins down a moment of a run exactly (for replay). */
+  private processedCount = 0;
   private readonly queue = new EventQueue();
   private readonly cancelled = new Set<number>();
   /** Async work started by an event (e.g. by an xstate actor) that must end before the next. */
@@ -89,6 +91,11 @@ export class VirtualClock implements Clock {
   /** Engine time in ms. */
   now(): number {
     return this.nowMs;
+  }
+
+  /** Number of events run so far. */
+  get processed(): number {
+    return this.processedCount;
   }
 
   /** Schedules `task` `delayMs` from now; returns an id for cancel(). */
@@ -197,6 +204,7 @@ export class VirtualClock implements Clock {
     if (!top || top.at > limitMs) return false;
     this.queue.pop();
     this.nowMs = Math.max(this.nowMs, top.at);
+    this.processedCount++;
     await top.task();
     await this.settle();
     this.tick();

@@ -91,6 +91,43 @@ export interface NodeSnapshot {
   utilisation: number;
 }
 
+/** Commands a run's journal can hold (the public commands that change or observe state). */
+export type JournaledCommand =
+  | 'placeOrder'
+  | 'readOrders'
+  | 'browse'
+  | 'analyticsQuery'
+  | 'setMode'
+  | 'setReadPolicy'
+  | 'setRywStrategy'
+  | 'setSessionStore'
+  | 'startLoad'
+  | 'stopLoad'
+  | 'setLag'
+  | 'setApplyDelay'
+  | 'setApplyRate'
+  | 'disconnect'
+  | 'reconnect'
+  | 'killNode'
+  | 'restartNode'
+  | 'sql'
+  | 'walRecords'
+  | 'partition'
+  | 'heal'
+  | 'setFencing'
+  | 'setHealthCheck'
+  | 'setFailoverTimings'
+  | 'setAutoFailover'
+  | 'setPromotionPolicy';
+
+export interface JournalEntry {
+  /** Events the clock had run when the command was sent. */
+  processed: number;
+  at: number;
+  name: JournaledCommand;
+  args: unknown[];
+}
+
 /** One automatic failover, as the summary reports it. */
 export interface FailoverRecord {
   oldPrimary: string;
@@ -166,6 +203,12 @@ export class Cluster {
   private readonly streams = new Map<string, ReplicaStream>();
   private log!: PrimaryLog;
   private nextOp = 0;
+  /** Every command sent from outside, with the moment it was sent: a run can be replayed from it. */
+  private readonly journalEntries: JournalEntry[] = [];
+  /** Commands sent by the engine itself (the load generator) are not journaled: replay regenerates them. */
+  private internalDepth = 0;
+  /** The settings this cluster was booted with (for replay). */
+  private bootInput: SettingsInput = {};
   /** The app servers, their sessions and routing configuration (issue: read/write splitting). */
   readonly app: AppTier;
   readonly load: LoadGenerator;
@@ -218,10 +261,10 @@ export class Cluster {
     this.clock.onTick(() => this.changed());
     this.app = new AppTier(settings.appServers);
     this.load = new LoadGenerator(this.clock, this.random, {
-      placeOrder: (user, total) => void this.placeOrder({ user, total, client: 'load' }),
-      readOrders: (user) => void this.readOrders({ user, client: 'load' }),
-      browse: (user, category) => void this.browse({ user, category, client: 'load' }),
-      analyticsQuery: (user) => void this.analyticsQuery({ user, client: 'load' }),
+      placeOrder: (user, total) => this.internally(() => this.placeOrder({ user, total, client: 'load' })),
+      readOrders: (user) => this.internally(() => this.readOrders({ user, client: 'load' })),
+      browse: (user, category) => this.internally(() => this.browse({ user, category, client: 'load' })),
+      analyticsQuery: (user) => this.internally(() => this.analyticsQuery({ user, client: 'load' })),
     });
     this.acks = new CommitAcks({
       clock: this.clock,
@@ -250,6 +293,7 @@ export class Cluster {
   /** Boots every node from the snapshot and returns a running cluster at engine time 0. */
   static async boot(factory: NodeFactory, input: SettingsInput = {}): Promise<Cluster> {
     const cluster = new Cluster(factory, resolveSettings(input));
+    cluster.bootInput = structuredClone(input);
     cluster.actor.start();
     cluster.failoverActor.start();
     const snap = await waitFor(cluster.actor, (s) => s.matches('running') || s.status !== 'active', {
@@ -389,6 +433,60 @@ export class Cluster {
 
   // ---- commands: every one runs as a clock event ---------------------------------------
 
+  private internally(send: () => Promise<unknown>): void {
+    this.internalDepth++;
+    try {
+      void send();
+    } finally {
+      this.internalDepth--;
+    }
+  }
+
+  /** Notes a command sent from outside (see replay). */
+  private journal(name: JournaledCommand, args: unknown[]): void {
+    if (this.internalDepth > 0) return;
+    this.journalEntries.push({
+      processed: this.clock.processed,
+      at: this.clock.now(),
+      name,
+      args: structuredClone(args),
+    });
+  }
+
+  /** The commands sent so far, each with the moment it was sent. */
+  journalCopy(): JournalEntry[] {
+    return structuredClone(this.journalEntries);
+  }
+
+  /** The settings the cluster booted with. */
+  bootSettings(): SettingsInput {
+    return structuredClone(this.bootInput);
+  }
+
+  /**
+   * Rebuilds a run: boots a new cluster with the same settings and seed and sends the same
+   * commands at the same moments (same engine time, same number of events run before
+   * them), stopping at `untilMs`. Runs are deterministic, so the result is the state the
+   * original had then: this is how the page steps back.
+   */
+  static async replay(
+    factory: NodeFactory,
+    input: SettingsInput,
+    journal: JournalEntry[],
+    untilMs: number,
+  ): Promise<Cluster> {
+    const cluster = await Cluster.boot(factory, input);
+    for (const entry of journal) {
+      if (entry.at > untilMs) break;
+      await cluster.clock.runWhile(() => cluster.clock.processed < entry.processed, entry.at);
+      if (entry.at > cluster.clock.now()) await cluster.clock.runUntil(entry.at);
+      const send = cluster[entry.name] as (...args: unknown[]) => Promise<unknown>;
+      void send.apply(cluster, entry.args).catch(() => undefined);
+    }
+    await cluster.clock.runUntil(untilMs);
+    return cluster;
+  }
+
   /**
    * Runs `work` as an event at the current engine time and resolves with its result. Work
    * that finishes later (a client's ack after commitMs) returns a Later: the event ends at
@@ -429,6 +527,7 @@ export class Cluster {
     via?: string;
     client?: string;
   }): Promise<WriteOutcome> {
+    this.journal('placeOrder', [args]);
     return this.command<WriteOutcome>('placeOrder', async () => {
       const server = args.node ? undefined : this.app.server(args.via);
       const node = this.resolve(args.node ?? this.endpoint);
@@ -504,6 +603,7 @@ export class Cluster {
 
   /** "My orders": a user's order ids, from `node`, or as the app tier routes the read. */
   readOrders(args: { user: number; node?: string; via?: string; client?: string }): Promise<ReadOutcome> {
+    this.journal('readOrders', [args]);
     return this.read('readOrders', 'orders', args, (node) => {
       // While a synchronous commit waits for its standby, other sessions on the primary do
       // not see its row (PostgreSQL keeps the transaction in progress until then).
@@ -518,6 +618,7 @@ export class Cluster {
 
   /** Sets the replication mode, for one kind of data or for all (the seed: orders semi-sync, products async). */
   setMode(mode: ReplicationMode, kind?: DataKind): Promise<void> {
+    this.journal('setMode', [mode, kind]);
     return this.command('setMode', () => {
       for (const n of mode.mode === 'sync' ? mode.standbys.names : []) this.stream(n);
       this.acks.setMode(mode, kind);
@@ -532,6 +633,7 @@ export class Cluster {
     via?: string;
     client?: string;
   }): Promise<ReadOutcome> {
+    this.journal('browse', [args]);
     const category = args.category ?? 'Electronics';
     return this.read('browse', 'products', args, async (node) => {
       await this.readQuery(
@@ -547,6 +649,7 @@ export class Cluster {
    * a heavy query that keeps that replica busy, so its replay falls behind.
    */
   analyticsQuery(args: { user?: number; client?: string } = {}): Promise<ReadOutcome> {
+    this.journal('analyticsQuery', [args]);
     const node = this.readReplicaNames().at(-1) ?? PRIMARY;
     const reason = `the seed sends heavy analytics to its dedicated replica, ${node}`;
     return this.read(
@@ -696,6 +799,7 @@ export class Cluster {
 
   /** Sets the read policy of every app server. */
   setReadPolicy(policy: ReadPolicy): Promise<void> {
+    this.journal('setReadPolicy', [policy]);
     return this.command('setReadPolicy', () => {
       this.app.policy = policy;
       this.history.record({ type: 'config.changed', setting: 'readPolicy', value: policy });
@@ -704,6 +808,7 @@ export class Cluster {
 
   /** Sets the read-your-writes strategy (and its parameters), for one kind of data or all. */
   setRywStrategy(strategy: Partial<RywStrategy> & { name: RywStrategy['name'] }, kind?: DataKind): Promise<void> {
+    this.journal('setRywStrategy', [strategy, kind]);
     return this.command('setRywStrategy', () => {
       for (const k of kind ? [kind] : (['orders', 'products'] as const)) {
         this.app.strategies[k] = { ...this.app.strategies[k], ...strategy };
@@ -717,6 +822,7 @@ export class Cluster {
   }
 
   setSessionStore(store: SessionStore): Promise<void> {
+    this.journal('setSessionStore', [store]);
     return this.command('setSessionStore', () => {
       this.app.store = store;
       this.history.record({ type: 'config.changed', setting: 'sessionStore', value: store });
@@ -725,6 +831,7 @@ export class Cluster {
 
   /** Starts the load generator: writes/s and reads/s from many simulated users, seeded. */
   startLoad(options: Partial<LoadOptions> = {}): Promise<void> {
+    this.journal('startLoad', [options]);
     return this.command('startLoad', () => {
       this.load.start(options);
       this.history.record({ type: 'config.changed', setting: 'load', value: 'started' });
@@ -732,6 +839,7 @@ export class Cluster {
   }
 
   stopLoad(): Promise<void> {
+    this.journal('stopLoad', []);
     return this.command('stopLoad', () => {
       this.load.stop();
       this.history.record({ type: 'config.changed', setting: 'load', value: 'stopped' });
@@ -740,6 +848,7 @@ export class Cluster {
 
   /** Changes a replica link's one-way delay (0-10,000 ms); in-flight entries keep theirs. */
   setLag(node: string, ms: number): Promise<void> {
+    this.journal('setLag', [node, ms]);
     return this.command('setLag', () => {
       const s = this.stream(this.resolve(node));
       s.settings.lagMs = ms;
@@ -748,6 +857,7 @@ export class Cluster {
   }
 
   setApplyDelay(node: string, ms: number): Promise<void> {
+    this.journal('setApplyDelay', [node, ms]);
     return this.command('setApplyDelay', () => {
       const s = this.stream(this.resolve(node));
       s.settings.applyDelayMs = ms;
@@ -757,6 +867,7 @@ export class Cluster {
   }
 
   setApplyRate(node: string, perSec: number): Promise<void> {
+    this.journal('setApplyRate', [node, perSec]);
     return this.command('setApplyRate', () => {
       const s = this.stream(this.resolve(node));
       s.settings.applyRatePerSec = perSec;
@@ -766,6 +877,7 @@ export class Cluster {
   }
 
   disconnect(node: string): Promise<void> {
+    this.journal('disconnect', [node]);
     return this.command('disconnect', () => {
       const s = this.stream(this.resolve(node));
       if (!s.connected) return;
@@ -777,6 +889,7 @@ export class Cluster {
   }
 
   reconnect(node: string): Promise<void> {
+    this.journal('reconnect', [node]);
     return this.command('reconnect', () => {
       const s = this.stream(this.resolve(node));
       if (s.connected) return;
@@ -787,12 +900,14 @@ export class Cluster {
   }
 
   killNode(node: string): Promise<void> {
+    this.journal('killNode', [node]);
     return this.command('killNode', () => {
       this.actor.send({ type: 'KILL', node: this.resolve(node) });
     });
   }
 
   restartNode(node: string): Promise<void> {
+    this.journal('restartNode', [node]);
     return this.command('restartNode', () => {
       const name = this.resolve(node);
       if (this.statusOf(name) !== 'down') return;
@@ -807,6 +922,7 @@ export class Cluster {
    * PostgreSQL's own error. Errors are PostgreSQL's, as SqlError.
    */
   sql(node: string, text: string): Promise<QueryResult[]> {
+    this.journal('sql', [node, text]);
     return this.command('sql', async () => {
       const name = this.resolve(node);
       if (this.statusOf(name) !== 'up') throw new SqlError({ message: CONNECTION_REFUSED, severity: 'FATAL' });
@@ -827,6 +943,7 @@ export class Cluster {
 
   /** The physical WAL records behind a log entry (pg_walinspect on the primary). */
   walRecords(entryIndex: number): Promise<WalRecord[]> {
+    this.journal('walRecords', [entryIndex]);
     return this.command('walRecords', () => {
       const entry = this.log.lookup(entryIndex);
       if (!entry)
@@ -969,6 +1086,7 @@ export class Cluster {
 
   /** Cuts `node` off from the other nodes and the failover manager; clients still reach it. */
   partition(node: string): Promise<void> {
+    this.journal('partition', [node]);
     return this.command('partition', () => {
       const name = this.resolve(node);
       if (this.partitioned.has(name)) return;
@@ -982,6 +1100,7 @@ export class Cluster {
 
   /** Ends every partition (or `node`'s). An unfenced old primary stays a second primary. */
   heal(node?: string): Promise<void> {
+    this.journal('heal', [node]);
     return this.command('heal', () => {
       for (const name of node ? [this.resolve(node)] : [...this.partitioned]) {
         if (!this.partitioned.delete(name)) continue;
@@ -992,6 +1111,7 @@ export class Cluster {
   }
 
   setFencing(on: boolean): Promise<void> {
+    this.journal('setFencing', [on]);
     return this.command('setFencing', () => {
       this.fencing = on;
       this.history.record({ type: 'config.changed', setting: 'fencing', value: on ? 'on' : 'off' });
@@ -999,6 +1119,7 @@ export class Cluster {
   }
 
   setHealthCheck(health: Partial<HealthCheckSettings>): Promise<void> {
+    this.journal('setHealthCheck', [health]);
     return this.command('setHealthCheck', () => {
       this.failoverActor.send({ type: 'SET_HEALTH_CHECK', health });
       this.history.record({ type: 'config.changed', setting: 'healthCheck', value: JSON.stringify(health) });
@@ -1006,6 +1127,7 @@ export class Cluster {
   }
 
   setFailoverTimings(timings: Partial<FailoverTimings>): Promise<void> {
+    this.journal('setFailoverTimings', [timings]);
     return this.command('setFailoverTimings', () => {
       this.failoverActor.send({ type: 'SET_TIMINGS', timings });
       this.history.record({ type: 'config.changed', setting: 'failoverTimings', value: JSON.stringify(timings) });
@@ -1013,6 +1135,7 @@ export class Cluster {
   }
 
   setAutoFailover(enabled: boolean): Promise<void> {
+    this.journal('setAutoFailover', [enabled]);
     return this.command('setAutoFailover', () => {
       this.failoverActor.send({ type: 'SET_ENABLED', enabled });
       this.history.record({ type: 'config.changed', setting: 'autoFailover', value: enabled ? 'on' : 'off' });
@@ -1020,6 +1143,7 @@ export class Cluster {
   }
 
   setPromotionPolicy(policy: PromotionPolicy, maxLagBytes?: number): Promise<void> {
+    this.journal('setPromotionPolicy', [policy, maxLagBytes]);
     return this.command('setPromotionPolicy', () => {
       this.promotionPolicy = policy;
       if (maxLagBytes !== undefined) this.maxLagBytes = maxLagBytes;
