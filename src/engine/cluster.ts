@@ -364,11 +364,6 @@ export class Cluster {
     return this.leader;
   }
 
-  /** Where clients' writes go: the primary, until a failover has moved the endpoint. */
-  endpointName(): string {
-    return this.endpoint;
-  }
-
   statusOf(node: string): NodeStatus {
     return this.actor.getSnapshot().context.nodes[node]?.status ?? 'down';
   }
@@ -1451,11 +1446,6 @@ export class Cluster {
   /** The newest `count` log entries, oldest first (the UI's log view). */
   recentLog(count: number): LogEntry[] {
     return this.log.latest(count);
-  }
-
-  /** Retained log entries, oldest first (the UI's log view). */
-  retainedLog(): readonly LogEntry[] {
-    return this.log.retained();
   }
 
   async close(): Promise<void> {
