@@ -1029,7 +1029,7 @@ export class Cluster {
     const s = this.streams.get(node);
     if (!s) return 0;
     const next = this.log.get(s.replayed + 1);
-    return next ? this.clock.now() - next.committedAt : 0;
+    return next ? Math.max(0, this.clock.now() - next.committedAt) : 0;
   }
 
   private replayLsnOf(node: string): number {

@@ -62,7 +62,7 @@ export function replicationStatus(args: {
     write_lag: p.writeLagMs,
     flush_lag: p.flushLagMs,
     replay_lag: p.replayLagMs,
-    behindMs: args.oldestUnreplayedAt === undefined ? 0 : args.nowMs - args.oldestUnreplayedAt,
+    behindMs: args.oldestUnreplayedAt === undefined ? 0 : Math.max(0, args.nowMs - args.oldestUnreplayedAt),
     behindEntries: args.headIndex - p.replayedIndex,
     inFlight: p.inFlight,
     queued: p.queued,
