@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Cluster } from './cluster.ts';
 import { parseLsn } from './db/lsn.ts';
+import type { SqlError } from './db/types.ts';
 import { bootCluster, settle } from './testing/harness.ts';
 
 let cluster: Cluster | undefined;
@@ -148,6 +149,9 @@ describe('replication on real PGlite nodes', () => {
       ),
     ).catch((err: Error) => err.message);
     expect(await failing).toBe('division by zero');
+    // Error positions count within the SQL the user typed, as psql reports them.
+    const syntax = await settle(c, c.sql('primary', 'SELECT 1;\nSELEC 2')).catch((err: SqlError) => err.info);
+    expect(syntax).toMatchObject({ code: '42601', position: '11' });
     expect(c.getSnapshot().log.headIndex).toBe(1);
     await c.drain();
     expect(await ordersOf(c, 'replica-1', 1004)).toHaveLength(1);

@@ -130,6 +130,8 @@ export class NodeCore implements NodeHandle {
    * script with its own COMMITs) is still captured and returned with the error.
    */
   async write(sql: string, params?: unknown[]): Promise<WriteResult> {
+    /** Characters the wrapper puts before the client's SQL (error positions count from it). */
+    let prefixLength = 0;
     try {
       if (params) {
         if (!this.triggersOn) await this.pg.exec(this.captureMode(true));
@@ -137,14 +139,19 @@ export class NodeCore implements NodeHandle {
         return { results: [result], ...(await this.takeCaptured()) };
       }
       const mode = this.captureMode(true);
-      const results = await this.pg.exec(`${mode}BEGIN;\n${sql}\n;\nCOMMIT;\n${TAKE_CAPTURED_SQL}`);
+      const prefix = `${mode}BEGIN;\n`;
+      prefixLength = prefix.length;
+      const results = await this.pg.exec(`${prefix}${sql}\n;\nCOMMIT;\n${TAKE_CAPTURED_SQL}`);
       const taken = results.pop() as unknown as { rows: { end_lsn: string; captured: string }[] };
       return {
         results: results.slice(mode ? 2 : 1, -1).map(toResult),
         ...parseTaken(taken.rows[0]),
       };
     } catch (err) {
-      const error = new SqlError(toSqlErrorInfo(err));
+      const info = toSqlErrorInfo(err);
+      // Report the position within the SQL the client typed, as psql would.
+      if (info.position && prefixLength) info.position = String(Math.max(1, Number(info.position) - prefixLength));
+      const error = new SqlError(info);
       await this.pg.exec('ROLLBACK').catch(() => undefined);
       throw Object.assign(error, { captured: await this.takeCaptured() });
     }
