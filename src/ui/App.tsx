@@ -15,7 +15,10 @@ import { NodeTable } from './NodeTable.tsx';
 import { ReadsPanel } from './ReadsPanel.tsx';
 import { ReplicationPanel } from './ReplicationPanel.tsx';
 import { RoutingPanel } from './RoutingPanel.tsx';
+import { SqlConsole } from './SqlConsole.tsx';
+import { StatReplication } from './StatReplication.tsx';
 import { useLab } from './store.ts';
+import { Topology } from './Topology.tsx';
 import { useClockShortcuts } from './useClockShortcuts.ts';
 
 export function App() {
@@ -38,6 +41,7 @@ export function App() {
         {phase === 'running' && (
           <>
             <FailoverStatus />
+            <Topology />
             <NodeTable />
             <div className="app-tier">
               <RoutingPanel />
@@ -50,6 +54,8 @@ export function App() {
             <ClientPanel />
             <ReadsPanel />
             <LogPanel />
+            <StatReplication />
+            <SqlConsole />
             <ActivityLog />
             <BootTime />
           </>

@@ -3,11 +3,14 @@ import { SPEEDS } from '../engine/clockDriver.ts';
 import { setSpeed, step, togglePlay } from './commands.ts';
 import { formatEngineTime } from './format.ts';
 import { useLab } from './store.ts';
+import { usePausedWhileHidden } from './useClockShortcuts.ts';
+import './console.css';
 
 export function ClockControls() {
   const paused = useLab((s) => s.driver.paused);
   const speed = useLab((s) => s.driver.speed);
   const nowMs = useLab((s) => s.snapshot?.nowMs ?? 0);
+  const pausedWhileHidden = usePausedWhileHidden((s) => s.paused);
   return (
     <section className="clock" aria-label="Engine clock">
       <span className="clock-time">
@@ -33,7 +36,10 @@ export function ClockControls() {
         </select>
       </label>
       <span className="hint" aria-hidden="true">
-        <kbd>Space</kbd> play/pause · <kbd>→</kbd> step
+        <kbd>Space</kbd> play/pause · <kbd>→</kbd> step · <kbd>+</kbd>/<kbd>-</kbd> speed
+      </span>
+      <span role="status" className={paused && pausedWhileHidden ? 'hidden-tab-notice' : undefined}>
+        {paused && pausedWhileHidden ? 'Paused while the tab was hidden' : ''}
       </span>
     </section>
   );

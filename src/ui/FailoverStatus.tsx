@@ -68,8 +68,10 @@ function Strip({ failover, phase }: { failover: FailoverView; phase: PhaseView |
     <dl className="strip">
       <div className="strip-wide">
         <dt>Failover manager</dt>
-        <dd role="status" aria-label="Failover manager" data-testid="failover-state">
-          {words}
+        <dd>
+          <span role="status" aria-label="Failover manager" data-testid="failover-state">
+            {words}
+          </span>
         </dd>
       </div>
       <div>

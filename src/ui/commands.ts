@@ -192,6 +192,18 @@ export function restartNode(node: string): Promise<void> {
   );
 }
 
+/** A slow replica replays this many transactions per second: it falls behind under load. */
+export const SLOW_APPLY_RATE_PER_SEC = 20;
+
+/** How many transactions per second `node` replays (a busy replica falls behind). */
+export function setApplyRate(node: string, perSec: number): Promise<void> {
+  return sendAndLog(
+    `Set apply rate of ${node}`,
+    (lab) => lab.cluster.setApplyRate(node, perSec),
+    `${node} now replays at most ${perSec.toLocaleString('en-US')} transactions/s`,
+  );
+}
+
 // ---- replication and failover --------------------------------------------------------
 
 /** `kind` undefined: orders and products alike. Resolves with the error, if the engine refused it. */
@@ -332,6 +344,19 @@ export async function step(): Promise<void> {
 
 export function setSpeed(speed: number): void {
   currentLab()?.driver.setSpeed(speed);
+}
+
+/** The next speed up (or down) the list, within 0.25x-8x. */
+export function faster(): void {
+  currentLab()?.driver.faster();
+}
+
+export function slower(): void {
+  currentLab()?.driver.slower();
+}
+
+export function pause(): void {
+  currentLab()?.driver.pause();
 }
 
 /**
