@@ -3,7 +3,7 @@
  * and running a side-by-side query in the SQL console (one row marked), the page has no violation.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './helpers.ts';
 
 test('the main page has no axe violations', async ({ page }) => {
   await page.goto('/');

@@ -3,31 +3,13 @@
  * it boots a primary and three worker replicas, an order placed on the page replicates
  * to every replica in real engine time, and errors show on the page instead of crashing it.
  */
-import { expect, type Page, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, note, snap, test } from './helpers.ts';
 
 const NODES = ['primary', 'replica-1', 'replica-2', 'replica-3'];
 
-function note(type: string, description: string): void {
-  test.info().annotations.push({ type, description });
-  console.log(`${type}: ${description}`);
-}
-
-async function snap(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
-}
-
-/** Uncaught errors in the page: the app must show errors, never throw them. */
-let pageErrors: string[] = [];
-
-test.afterEach(() => {
-  expect(pageErrors, 'uncaught page errors').toEqual([]);
-});
-
 /** Opens the app and waits for the running cluster. */
 async function openApp(page: Page): Promise<void> {
-  pageErrors = [];
-  page.on('console', (msg) => console.log(`[page] ${msg.text()}`));
-  page.on('pageerror', (err) => pageErrors.push(err.message));
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Replica Lab', level: 1 })).toBeVisible();
   // Booting takes seconds (four PostgreSQL instances), so the status is there to see.

@@ -4,21 +4,8 @@
  * bad SQL), the side-by-side mode marking the row a lagging replica has not replayed yet,
  * and `+`/`-` and the hidden tab on the clock.
  */
-import { expect, type Page, test } from '@playwright/test';
-
-let pageErrors: string[] = [];
-
-test.afterEach(() => {
-  expect(pageErrors, 'uncaught page errors').toEqual([]);
-});
-
-async function openApp(page: Page): Promise<void> {
-  pageErrors = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  await page.goto('/');
-  await expect(page.getByRole('table', { name: 'Nodes' })).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
-}
+import type { Page } from '@playwright/test';
+import { expect, openApp, test } from './helpers.ts';
 
 function sqlConsole(page: Page) {
   return page.getByRole('region', { name: 'SQL console' });

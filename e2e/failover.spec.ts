@@ -5,35 +5,10 @@
  * an order acknowledged just before the primary dies is lost and the page says so; sync
  * replication makes a write wait for its standby, semi-sync falls back to async.
  */
-import { expect, type Locator, type Page, test } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect, note, openApp, snap, test } from './helpers.ts';
 
 const REPLICAS = ['replica-1', 'replica-2', 'replica-3'];
-
-function note(type: string, description: string): void {
-  test.info().annotations.push({ type, description });
-  console.log(`${type}: ${description}`);
-}
-
-async function snap(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
-}
-
-let pageErrors: string[] = [];
-
-test.afterEach(() => {
-  expect(pageErrors, 'uncaught page errors').toEqual([]);
-});
-
-async function openApp(page: Page): Promise<void> {
-  pageErrors = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') console.log(`[page] ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  await page.goto('/');
-  await expect(page.getByRole('table', { name: 'Nodes' })).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
-}
 
 function failoverStatus(page: Page): Locator {
   return page.getByRole('region', { name: 'Failover status' });

@@ -4,23 +4,10 @@
  * Step and Play; a node's menu sends faults; and the main view is captured at 1280x720.
  */
 import { mkdirSync } from 'node:fs';
-import { expect, type Locator, type Page, test } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect, openApp, test } from './helpers.ts';
 
 test.use({ viewport: { width: 1280, height: 720 } });
-
-let pageErrors: string[] = [];
-
-test.afterEach(() => {
-  expect(pageErrors, 'uncaught page errors').toEqual([]);
-});
-
-async function openApp(page: Page): Promise<void> {
-  pageErrors = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  await page.goto('/');
-  await expect(page.getByRole('table', { name: 'Nodes' })).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
-}
 
 function topology(page: Page): Locator {
   return page.getByRole('region', { name: 'Topology' });
