@@ -18,6 +18,7 @@ import { RoutingPanel } from './RoutingPanel.tsx';
 import { SqlConsole } from './SqlConsole.tsx';
 import { StatReplication } from './StatReplication.tsx';
 import { useLab } from './store.ts';
+import { Timeline } from './Timeline.tsx';
 import { Topology } from './Topology.tsx';
 import { useClockShortcuts } from './useClockShortcuts.ts';
 
@@ -42,6 +43,7 @@ export function App() {
           <>
             <FailoverStatus />
             <Topology />
+            <Timeline />
             <NodeTable />
             <div className="app-tier">
               <RoutingPanel />

@@ -1,0 +1,191 @@
+/**
+ * The client timeline (Knossos-style): one row per client (the load generator's ops in one
+ * row), each operation a bar from its invoke to its result over the last ten seconds of
+ * engine time, coloured by outcome. Reads the consistency checker judged anomalous (the
+ * same verdicts the Reads panel shows, from the store) get a mark per anomaly; a mark is a
+ * button that opens the evidence. D3 only computes (timelineLayout.ts); React draws the
+ * SVG, and the marks are HTML buttons over it so keyboards and screen readers reach them.
+ */
+import { type RefObject, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { Anomaly, ReadVerdict } from '../engine/checker/consistency.ts';
+import { formatLsn } from '../engine/db/lsn.ts';
+import { ANOMALY_LABEL, evidenceOf } from './evidence.ts';
+import { formatEngineTime, formatMs } from './format.ts';
+import { currentLab, useLab } from './store.ts';
+import { anomalyMarks, LABEL_WIDTH, layoutTimeline, type TimelineLayout, TimelineOps } from './timelineLayout.ts';
+import './timeline.css';
+
+interface Selected {
+  anomaly: Anomaly;
+  verdict: ReadVerdict;
+}
+
+export function markName(anomaly: Anomaly, v: ReadVerdict): string {
+  return `${ANOMALY_LABEL[anomaly]}: read ${v.op} by ${v.client} on ${v.node}`;
+}
+
+export function Timeline() {
+  const snapshot = useLab((s) => s.snapshot);
+  const reads = useLab((s) => s.reads);
+  const [frameRef, width] = useWidth(snapshot !== undefined);
+  const tracker = useRef<TimelineOps | null>(null);
+  const [selected, setSelected] = useState<Selected | null>(null);
+  const nowMs = snapshot?.nowMs ?? 0;
+  // The history is not in the snapshot: follow it whenever a new snapshot (a new engine time) arrives.
+  const ops = useMemo(() => {
+    const history = snapshot ? currentLab()?.cluster.history.all() : undefined;
+    if (!history) return [];
+    tracker.current ??= new TimelineOps();
+    return tracker.current.update(history, snapshot?.nowMs ?? 0);
+  }, [snapshot]);
+  const marks = useMemo(
+    () => (reads ? anomalyMarks([...reads.watched, ...reads.recentAnomalous].map((r) => r.verdict)) : []),
+    [reads],
+  );
+  const layout = useMemo(() => layoutTimeline({ ops, marks, nowMs, width }), [ops, marks, nowMs, width]);
+  if (!snapshot) return null;
+
+  return (
+    <section className="panel timeline" aria-labelledby="timeline-heading">
+      <div className="panel-header">
+        <h2 id="timeline-heading">Timeline</h2>
+        <p className="muted timeline-legend">
+          Each client's operations over the last 10 s: <span className="tl-key tl-write" aria-hidden="true" /> write{' '}
+          <span className="tl-key tl-read" aria-hidden="true" /> read{' '}
+          <span className="tl-key tl-failed" aria-hidden="true" /> failed · anomalies:{' '}
+          <span className="tl-mark-key tl-mark-stale" aria-hidden="true" /> stale{' '}
+          <span className="tl-mark-key tl-mark-read-your-writes" aria-hidden="true" /> read-your-writes{' '}
+          <span className="tl-mark-key tl-mark-monotonic" aria-hidden="true" /> monotonic (click for evidence)
+        </p>
+      </div>
+      <div className="timeline-frame" ref={frameRef}>
+        <svg
+          className="timeline-svg"
+          role="img"
+          aria-label={summarize(layout)}
+          width={layout.width}
+          height={layout.height}
+          viewBox={`0 0 ${layout.width} ${layout.height}`}
+        >
+          <g className="tl-axis">
+            {layout.ticks.map((t) => (
+              <g key={t.label}>
+                <line x1={t.x} x2={t.x} y1={14} y2={layout.height} />
+                <text x={t.x} y={11} textAnchor="middle">
+                  {t.label}
+                </text>
+              </g>
+            ))}
+          </g>
+          {layout.rows.map((r) => (
+            <g key={r.client}>
+              <line className="tl-row-line" x1={LABEL_WIDTH} x2={layout.width} y1={r.y} y2={r.y} />
+              <text className="tl-row-label" x={4} y={r.y + 15}>
+                {r.client}
+              </text>
+            </g>
+          ))}
+          {layout.bars.map((b) => (
+            <rect key={b.op} className={b.className} x={b.x} y={b.y} width={b.w} height={b.h} rx={2} />
+          ))}
+        </svg>
+        {layout.marks.map((m) => {
+          const isSelected = selected?.verdict.op === m.verdict.op && selected.anomaly === m.anomaly;
+          return (
+            <button
+              key={m.key}
+              type="button"
+              className={`tl-mark tl-mark-${m.anomaly}`}
+              style={{ left: m.x, top: m.y }}
+              aria-label={markName(m.anomaly, m.verdict)}
+              aria-pressed={isSelected}
+              title={markName(m.anomaly, m.verdict)}
+              onClick={() => setSelected(isSelected ? null : { anomaly: m.anomaly, verdict: m.verdict })}
+            />
+          );
+        })}
+      </div>
+      {layout.rows.length === 0 && <p className="muted">No operations in the last 10 s.</p>}
+      {selected && <EvidenceBox selected={selected} onClose={() => setSelected(null)} />}
+    </section>
+  );
+}
+
+function summarize(layout: TimelineLayout): string {
+  const clients = layout.rows.length;
+  const shown = layout.bars.length;
+  const culled = layout.inWindow > shown ? ` (newest ${shown} of ${layout.inWindow} shown)` : '';
+  const failed = layout.bars.filter((b) => b.outcome === 'fail').length;
+  return (
+    `Timeline from ${formatEngineTime(layout.from)} to ${formatEngineTime(layout.to)}: ` +
+    `${layout.inWindow} operations${culled} by ${clients} ${clients === 1 ? 'client' : 'clients'}, ` +
+    `${failed} failed, ${layout.marks.length} anomaly ${layout.marks.length === 1 ? 'mark' : 'marks'}.`
+  );
+}
+
+function EvidenceBox({ selected, onClose }: { selected: Selected; onClose: () => void }) {
+  const { anomaly, verdict: v } = selected;
+  const evidence = evidenceOf(v).find((e) => e.anomaly === anomaly);
+  const missed = anomaly === 'read-your-writes' ? v.missedOwn.at(-1) : anomaly === 'stale' ? v.missedWrite : undefined;
+  return (
+    <section className="timeline-evidence" aria-label="Anomaly evidence">
+      <div className="timeline-evidence-head">
+        <strong>{markName(anomaly, v)}</strong>
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <dl>
+        <div>
+          <dt>Evidence</dt>
+          <dd data-testid="timeline-evidence-text">{evidence?.text ?? '—'}</dd>
+        </div>
+        {missed && (
+          <div>
+            <dt>Missed write</dt>
+            <dd>
+              {missed.orderId < 0 ? 'a write' : `order #${missed.orderId}`} by user {missed.user} (op {missed.op}),
+              acknowledged at {formatMs(missed.ackAt)}, LSN {formatLsn(missed.lsn)}
+            </dd>
+          </div>
+        )}
+        {anomaly === 'monotonic' && v.vanished && (
+          <div>
+            <dt>Earlier read</dt>
+            <dd>
+              op {v.vanished.op} on {v.vanished.node}
+            </dd>
+          </div>
+        )}
+        <div>
+          <dt>Served by</dt>
+          <dd>
+            {v.via ? `${v.via} → ` : ''}
+            {v.node}, replayed to {v.replayLsn === undefined ? '—' : formatLsn(v.replayLsn)}
+            {v.lagMs !== undefined ? ` (${formatMs(v.lagMs)} behind)` : ''}
+          </dd>
+        </div>
+        <div>
+          <dt>When</dt>
+          <dd>
+            {formatEngineTime(v.at)} → {formatEngineTime(v.doneAt)} ({formatMs(v.latencyMs)})
+          </dd>
+        </div>
+      </dl>
+    </section>
+  );
+}
+
+function useWidth(mounted: boolean): [RefObject<HTMLDivElement | null>, number] {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(1000);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!mounted || !el) return;
+    setWidth(el.clientWidth);
+    const observer = new ResizeObserver((entries) => setWidth(Math.round(entries[0].contentRect.width)));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [mounted]);
+  return [ref, width];
+}
