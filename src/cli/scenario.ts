@@ -150,16 +150,11 @@ async function compare(scenario: Scenario, seed: number | undefined, json: boole
   );
 }
 
-interface CompareRow {
-  strategy: string;
-  reads: number;
-  staleReads: number;
-  rywViolations: number;
-  monotonicViolations: number;
-  primaryReadShare: number;
-  readLatencyP50Ms: number;
-  readLatencyP99Ms: number;
-}
+/** One strategy's totals: the summary's own fields, so the two never drift apart. */
+type CompareRow = { strategy: string; reads: number } & Pick<
+  ScenarioSummary,
+  'staleReads' | 'rywViolations' | 'monotonicViolations' | 'primaryReadShare' | 'readLatencyP50Ms' | 'readLatencyP99Ms'
+>;
 
 async function main(): Promise<number> {
   let args: ReturnType<typeof parse>;

@@ -6,13 +6,15 @@
  * button that opens the evidence. D3 only computes (timelineLayout.ts); React draws the
  * SVG, and the marks are HTML buttons over it so keyboards and screen readers reach them.
  */
-import { type RefObject, useLayoutEffect, useMemo, useRef, useState } from 'react';
+
+import { useMemo, useRef, useState } from 'react';
 import type { Anomaly, ReadVerdict } from '../engine/checker/consistency.ts';
 import { formatLsn } from '../engine/db/lsn.ts';
 import { ANOMALY_LABEL, evidenceOf } from './evidence.ts';
 import { formatEngineTime, formatMs } from './format.ts';
 import { currentLab, useLab } from './store.ts';
 import { anomalyMarks, LABEL_WIDTH, layoutTimeline, type TimelineLayout, TimelineOps } from './timelineLayout.ts';
+import { useWidth } from './useWidth.ts';
 import './timeline.css';
 
 interface Selected {
@@ -27,7 +29,7 @@ export function markName(anomaly: Anomaly, v: ReadVerdict): string {
 export function Timeline() {
   const snapshot = useLab((s) => s.snapshot);
   const reads = useLab((s) => s.reads);
-  const [frameRef, width] = useWidth(snapshot !== undefined);
+  const [frameRef, width] = useWidth(snapshot !== undefined, 1000);
   const tracker = useRef<TimelineOps | null>(null);
   const [selected, setSelected] = useState<Selected | null>(null);
   const nowMs = snapshot?.nowMs ?? 0;
@@ -174,18 +176,4 @@ function EvidenceBox({ selected, onClose }: { selected: Selected; onClose: () =>
       </dl>
     </section>
   );
-}
-
-function useWidth(mounted: boolean): [RefObject<HTMLDivElement | null>, number] {
-  const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(1000);
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!mounted || !el) return;
-    setWidth(el.clientWidth);
-    const observer = new ResizeObserver((entries) => setWidth(Math.round(entries[0].contentRect.width)));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, [mounted]);
-  return [ref, width];
 }

@@ -7,7 +7,8 @@
  * (topologyLayout.ts); React draws the SVG. Reads the store, sends commands, never
  * touches engine state.
  */
-import { type RefObject, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ClusterSnapshot, NodeSnapshot } from '../engine/cluster.ts';
 import type { ReplicationStatus } from '../engine/replication/status.ts';
 import { defaultReplicaSettings } from '../engine/settings.ts';
@@ -25,6 +26,7 @@ import { failingOver } from './replicationText.ts';
 import { currentLab, useLab } from './store.ts';
 import { type Box, type LinkTraffic, layoutTopology, placeShipments, type TopologyLayout } from './topologyLayout.ts';
 import { describeTopology, failoverLabel } from './topologyText.ts';
+import { useWidth } from './useWidth.ts';
 import './topology.css';
 
 /** Faster than the engine default is never needed: "fast again" restores the default. */
@@ -42,7 +44,7 @@ export function Topology() {
   const snapshot = useLab((s) => s.snapshot);
   const lastFailed = useLab((s) => s.failoverStory.lastFailedCheck);
   const candidate = useLab((s) => s.failoverStory.phases.at(-1)?.node);
-  const [frameRef, width] = useWidth(snapshot !== undefined);
+  const [frameRef, width] = useWidth(snapshot !== undefined, 1200);
   const [menuFor, setMenuFor] = useState<string | null>(null);
   // Stable, so the open menu's listeners (and its focus) are set up once, not on every frame.
   const closeMenu = useCallback(() => setMenuFor(null), []);
@@ -170,21 +172,6 @@ function layoutFor(snapshot: ClusterSnapshot, width: number): TopologyLayout {
     readers,
     endpoint: snapshot.failover.endpoint,
   });
-}
-
-/** The frame's width in CSS pixels, followed as the window resizes. */
-function useWidth(mounted: boolean): [RefObject<HTMLDivElement | null>, number] {
-  const ref = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(1200);
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!mounted || !el) return;
-    setWidth(el.clientWidth);
-    const observer = new ResizeObserver((entries) => setWidth(Math.round(entries[0].contentRect.width)));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, [mounted]);
-  return [ref, width];
 }
 
 function Links({
