@@ -3,7 +3,8 @@ import { defineConfig, devices } from '@playwright/test';
 
 // Use the system Chromium when there is one (Playwright cannot download browsers here).
 const systemChromium = '/usr/bin/chromium';
-const PORT = 4173;
+// PW_PORT lets two runs (say, two people's sessions on one machine) use different ports.
+const PORT = Number(process.env.PW_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',
