@@ -41,4 +41,36 @@ describe('clock driver', () => {
     for (let i = 0; i < 10; i++) driver.slower();
     expect(driver.getState().speed).toBe(0.25);
   });
+
+  it('stops exactly at the stop time, playing or stepping, and says so once', async () => {
+    vi.useFakeTimers();
+    let wall = 0;
+    const clock = new VirtualClock();
+    const fired: number[] = [];
+    clock.schedule(100, () => void fired.push(clock.now()));
+    clock.schedule(500, () => void fired.push(clock.now()));
+    const driver = new ClockDriver(clock, 16, () => wall);
+    const reached: number[] = [];
+    driver.stopAt(250, () => reached.push(clock.now()));
+    driver.setSpeed(8);
+    driver.play();
+    for (let i = 0; i < 5; i++) {
+      wall += 20;
+      await vi.advanceTimersByTimeAsync(16);
+    }
+    expect(clock.now()).toBe(250);
+    expect(fired).toEqual([100]);
+    expect(reached).toEqual([250]);
+    expect(driver.getState().paused).toBe(true);
+
+    // Stepping toward a stop whose time comes before the next event lands on the stop.
+    driver.stopAt(400, () => reached.push(clock.now()));
+    expect(await driver.step()).toBe(true);
+    expect(clock.now()).toBe(400);
+    expect(fired).toEqual([100]);
+    expect(reached).toEqual([250, 400]);
+    // No stop left: the next step runs the event at 500.
+    await driver.step();
+    expect(fired).toEqual([100, 500]);
+  });
 });

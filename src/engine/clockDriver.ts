@@ -19,6 +19,8 @@ export class ClockDriver {
   private lastWallMs = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners = new Set<() => void>();
+  /** Where playing and stepping stop by themselves (the scenario player's last step). */
+  private stop: { atMs: number; reached: () => void } | undefined;
 
   constructor(
     private readonly clock: VirtualClock,
@@ -72,9 +74,35 @@ export class ClockDriver {
     this.setSpeed(SPEEDS[Math.max(0, i - 1)]);
   }
 
-  /** Pauses and runs exactly the next scheduled event. */
+  /**
+   * Playing and stepping stop exactly at engine time `atMs` (never past it): the driver
+   * pauses there and calls `reached` once. Replaces an earlier stop; `clearStop` drops it.
+   */
+  stopAt(atMs: number, reached: () => void): void {
+    this.stop = { atMs, reached };
+    if (this.clock.now() >= atMs) this.stopReached();
+  }
+
+  clearStop(): void {
+    this.stop = undefined;
+  }
+
+  private stopReached(): void {
+    const stop = this.stop;
+    this.stop = undefined;
+    this.pause();
+    stop?.reached();
+  }
+
+  /** Pauses and runs exactly the next scheduled event (or stops at the stop time first). */
   async step(): Promise<boolean> {
     this.pause();
+    const stop = this.stop;
+    if (stop && (this.clock.nextAt() ?? Number.POSITIVE_INFINITY) > stop.atMs) {
+      await this.clock.runUntil(stop.atMs);
+      this.stopReached();
+      return true;
+    }
     return this.clock.step();
   }
 
@@ -90,14 +118,17 @@ export class ClockDriver {
       // Cap a long gap (a hidden tab, a slow frame) so engine time does not leap ahead.
       const elapsed = Math.min(wall - this.lastWallMs, 250);
       this.lastWallMs = wall;
+      const target = this.clock.now() + elapsed * this.state.speed;
+      const stop = this.stop;
       try {
-        await this.clock.runUntil(this.clock.now() + elapsed * this.state.speed);
+        await this.clock.runUntil(stop ? Math.min(target, stop.atMs) : target);
       } catch (err) {
         // A failed event must not leave the clock silently stopped while "playing".
         this.pause();
         this.set({ error: err instanceof Error ? err.message : String(err) });
         return;
       }
+      if (stop && stop === this.stop && this.clock.now() >= stop.atMs) return this.stopReached();
       if (!this.state.paused) this.loop();
     }, this.frameMs);
   }

@@ -437,6 +437,19 @@ export class Cluster {
     }
   }
 
+  /**
+   * Sends commands without journaling them: a scenario's steps, which the scenario itself
+   * re-schedules when the run is replayed (see replay's `prepare`).
+   */
+  unjournaled<T>(send: () => T): T {
+    this.internalDepth++;
+    try {
+      return send();
+    } finally {
+      this.internalDepth--;
+    }
+  }
+
   /** Notes a command sent from outside (see replay). */
   private journal(name: JournaledCommand, args: unknown[]): void {
     if (this.internalDepth > 0) return;
@@ -462,15 +475,18 @@ export class Cluster {
    * Rebuilds a run: boots a new cluster with the same settings and seed and sends the same
    * commands at the same moments (same engine time, same number of events run before
    * them), stopping at `untilMs`. Runs are deterministic, so the result is the state the
-   * original had then: this is how the page steps back.
+   * original had then: this is how the page steps back. `prepare` redoes what the original
+   * did right after booting (a scenario schedules its steps).
    */
   static async replay(
     factory: NodeFactory,
     input: SettingsInput,
     journal: JournalEntry[],
     untilMs: number,
+    prepare?: (cluster: Cluster) => void,
   ): Promise<Cluster> {
     const cluster = await Cluster.boot(factory, input);
+    prepare?.(cluster);
     for (const entry of journal) {
       if (entry.at > untilMs) break;
       await cluster.clock.runWhile(() => cluster.clock.processed < entry.processed, entry.at);

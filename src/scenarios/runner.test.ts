@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inProcessFactory } from '../cli/nodeFactory.ts';
 import { PRESETS } from './presets/index.ts';
-import { runScenario } from './runner.ts';
+import { Cluster } from '../engine/cluster.ts';
+import { finishScenario, runScenario, type ScheduledRun, scheduleSteps, scenarioSettings } from './runner.ts';
 import { parseScenario } from './schema.ts';
 
 function cli(...args: string[]) {
@@ -52,6 +53,36 @@ describe('scenario runner', () => {
     expect(summary.converged).toBe(false);
     expect(summary.differing).toEqual(['replica-2']);
     expect(summary.retainedEntries).toBe(1);
+  });
+});
+
+describe('scenario played as the page plays it', () => {
+  it('gives the headless result when the clock runs in frames, and after stepping back mid-run', async () => {
+    const scenario = parseScenario(PRESETS['async-failover']);
+    const headless = await runScenario(scenario, inProcessFactory, { seed: 4 });
+
+    // The page: the clock driver moves engine time a frame at a time up to the last step.
+    const settings = scenarioSettings(scenario, 4);
+    const played = await Cluster.boot(inProcessFactory, settings);
+    let run: ScheduledRun = scheduleSteps(played, scenario);
+    let rebuilt: Cluster | undefined;
+    try {
+      const midMs = Math.round(run.endMs / 2) + 0.25;
+      while (played.clock.now() < midMs) await played.clock.runUntil(Math.min(midMs, played.clock.now() + 16.7));
+      // Stepping back: replay to an earlier moment, the scenario re-scheduling its steps.
+      rebuilt = await Cluster.replay(inProcessFactory, settings, played.journalCopy(), midMs / 2, (c) => {
+        run = scheduleSteps(c, scenario);
+      });
+      while (rebuilt.clock.now() < run.endMs) {
+        await rebuilt.clock.runUntil(Math.min(run.endMs, rebuilt.clock.now() + 33.3));
+      }
+      const inFrames = await finishScenario(rebuilt, scenario, run);
+      expect(inFrames).toEqual(headless);
+      expect(inFrames.lostWrites.length).toBeGreaterThan(0);
+    } finally {
+      await played.close();
+      await rebuilt?.close();
+    }
   });
 });
 

@@ -198,14 +198,16 @@ export function scenarioSettings(scenario: Scenario, seed?: number) {
 }
 
 /**
- * Schedules every step on the cluster's clock. Returns a promise that settles when every
- * step's operation has completed (it only progresses while the clock runs).
+ * Schedules every step on the cluster's clock, and at the last step's time an event that
+ * ends the scenario (the load generator stops; in-flight work finishes). Steps are not
+ * journaled: a replay of the run schedules them again. Returns a promise that settles when
+ * every step's operation has completed (it only progresses while the clock runs).
  */
 export function scheduleSteps(
   cluster: Cluster,
   scenario: Scenario,
   onStep?: (index: number) => void,
-): { done: Promise<unknown[]>; endMs: number } {
+): ScheduledRun {
   const { times, endMs } = stepTimes(scenario.steps);
   const results: Promise<unknown>[] = [];
   let scheduled!: () => void;
@@ -218,13 +220,61 @@ export function scheduleSteps(
       () => {
         cluster.history.record({ type: 'scenario.step', index, action: step.do });
         onStep?.(index);
-        results.push(runStep(cluster, step));
+        results.push(cluster.unjournaled(() => runStep(cluster, step)));
         if (results.length === scenario.steps.length) scheduled();
       },
       `step ${index + 1}`,
     );
   });
-  return { done: allScheduled.then(() => Promise.all(results)), endMs };
+  if (scenario.steps.length === 0) scheduled();
+  // Scheduled after the steps, so it runs after the last one even at the same time.
+  cluster.clock.scheduleAt(endMs, () => cluster.load.stop(), 'end of scenario');
+  const done = allScheduled.then(() => Promise.all(results));
+  return { done, endMs, ...watch(done) };
+}
+
+export interface ScheduledRun {
+  /** Settles when every step's operation has completed. */
+  done: Promise<unknown[]>;
+  /** The last step's engine time. */
+  endMs: number;
+  /** Whether `done` has settled, and why it failed if it did. */
+  finished: () => boolean;
+  failure: () => unknown;
+}
+
+/** Settles to whether `work` failed (and why), so a caller can run the clock until it has. */
+function watch(work: Promise<unknown>): { finished: () => boolean; failure: () => unknown } {
+  let finished = false;
+  let failure: unknown;
+  work.then(
+    () => {
+      finished = true;
+    },
+    (err) => {
+      finished = true;
+      failure = err ?? new Error('a step failed');
+    },
+  );
+  return { finished: () => finished, failure: () => failure };
+}
+
+/**
+ * After the clock reached the last step's time: as fast as possible, lets the steps'
+ * operations finish (a write stuck waiting for a synchronous standby may never finish:
+ * stop waiting after `limitMs`), drains replication and summarises the run. The CLI and
+ * the page's scenario player both end a run with this, so they report the same thing.
+ */
+export async function finishScenario(
+  cluster: Cluster,
+  scenario: Scenario,
+  run: ScheduledRun,
+  limitMs = 600_000,
+): Promise<ScenarioSummary> {
+  await cluster.clock.runWhile(() => !run.finished(), run.endMs + limitMs);
+  if (run.failure()) throw run.failure();
+  await cluster.drain(limitMs);
+  return summarize(cluster, scenario.name, run.endMs);
 }
 
 /** Runs a whole scenario headless, as fast as possible, and summarises it. */
@@ -235,27 +285,9 @@ export async function runScenario(
 ): Promise<ScenarioSummary> {
   const cluster = await Cluster.boot(factory, scenarioSettings(scenario, options.seed));
   try {
-    const { done, endMs } = scheduleSteps(cluster, scenario);
-    let finished = false;
-    let failure: unknown;
-    done.then(
-      () => {
-        finished = true;
-      },
-      (err) => {
-        finished = true;
-        failure = err;
-      },
-    );
-    const limitMs = options.drainLimitMs ?? 600_000;
-    await cluster.clock.runUntil(endMs);
-    // The scenario ends with its last step: background load stops, in-flight work finishes.
-    cluster.load.stop();
-    // A write stuck waiting for a synchronous standby may never finish: stop waiting then.
-    await cluster.clock.runWhile(() => !finished, endMs + limitMs);
-    if (failure) throw failure;
-    await cluster.drain(limitMs);
-    return await summarize(cluster, scenario.name, endMs);
+    const run = scheduleSteps(cluster, scenario);
+    await cluster.clock.runUntil(run.endMs);
+    return await finishScenario(cluster, scenario, run, options.drainLimitMs);
   } finally {
     await cluster.close();
   }
