@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inProcessFactory } from '../cli/nodeFactory.ts';
-import { PRESETS } from './presets/index.ts';
 import { Cluster } from '../engine/cluster.ts';
-import { finishScenario, runScenario, type ScheduledRun, scheduleSteps, scenarioSettings } from './runner.ts';
+import { PRESETS } from './presets/index.ts';
+import { finishScenario, runScenario, type ScheduledRun, scenarioSettings, scheduleSteps } from './runner.ts';
 import { parseScenario } from './schema.ts';
 
 function cli(...args: string[]) {
