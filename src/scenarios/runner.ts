@@ -203,11 +203,7 @@ export function scenarioSettings(scenario: Scenario, seed?: number) {
  * journaled: a replay of the run schedules them again. Returns a promise that settles when
  * every step's operation has completed (it only progresses while the clock runs).
  */
-export function scheduleSteps(
-  cluster: Cluster,
-  scenario: Scenario,
-  onStep?: (index: number) => void,
-): ScheduledRun {
+export function scheduleSteps(cluster: Cluster, scenario: Scenario, onStep?: (index: number) => void): ScheduledRun {
   const { times, endMs } = stepTimes(scenario.steps);
   const results: Promise<unknown>[] = [];
   let scheduled!: () => void;
