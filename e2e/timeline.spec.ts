@@ -1,7 +1,9 @@
 /**
- * The client timeline in Chromium: with replicas 3 s behind, an order and a read through
+ * The client timeline in Chromium: with replicas 10 s behind, an order and a read through
  * the load balancer put a write bar and a read bar on user-1001's row, and the read gets a
- * read-your-writes mark whose evidence names the order it missed.
+ * read-your-writes mark whose evidence names the order it missed. While the evidence is
+ * open the topology highlights the node that served the read ("missed order #N"), the
+ * primary that acknowledged it and the order's dots still on the links; closing it clears them.
  */
 import { expect, note, openApp, snap, test } from './helpers.ts';
 
@@ -9,8 +11,9 @@ test('timeline: a read-your-writes violation gets a mark that opens its evidence
   await openApp(page);
   for (const replica of ['replica-1', 'replica-2', 'replica-3']) {
     const lag = page.getByRole('spinbutton', { name: `Lag of ${replica} (ms)` });
-    await lag.fill('3000');
-    await expect(lag).toHaveValue('3000');
+    // Long enough that the order is still on every link while the evidence is open.
+    await lag.fill('10000');
+    await expect(lag).toHaveValue('10000');
   }
   await page.waitForTimeout(1000);
 
@@ -21,11 +24,16 @@ test('timeline: a read-your-writes violation gets a mark that opens its evidence
   const read = page.getByRole('status', { name: 'Read result' });
   await page.getByRole('button', { name: 'Read my orders' }).click();
   await expect(read.getByText('Read-your-writes violation', { exact: true })).toBeVisible();
+  const served = (await read.getByTestId('read-node').textContent()) ?? '';
+  expect(served).toMatch(/^replica-\d$/);
+  // Freeze engine time: the order's dots stay where they are on the links.
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
 
   const timeline = page.getByRole('region', { name: 'Timeline', exact: true });
   await expect(timeline.getByRole('img', { name: /^Timeline from .* operations/ })).toBeVisible();
   const mark = timeline.getByRole('button', {
-    name: /Read-your-writes violation: read \d+ by user-1001 on replica-\d/,
+    name: new RegExp(`Read-your-writes violation: read \\d+ by user-1001 on ${served}`),
   });
   await expect(mark).toHaveCount(1);
   note('mark', (await mark.getAttribute('aria-label')) ?? '');
@@ -39,7 +47,29 @@ test('timeline: a read-your-writes violation gets a mark that opens its evidence
   await expect(evidence).toContainText(`user 1001's own order #${id} was acknowledged at`);
   await expect(evidence).toContainText(`order #${id} by user 1001`);
   await expect(evidence).toContainText(/Served by.*replica-\d, replayed to [0-9A-F]+\/[0-9A-F]+/);
+
+  // The topology highlights what the evidence names: not by colour alone, but a ring, words and data.
+  const topology = page.getByRole('region', { name: 'Topology' });
+  const servedNode = topology.getByTestId(`topology-node-${served}`);
+  await expect(servedNode).toHaveAttribute('data-highlight', 'served');
+  await expect(servedNode).toContainText(`missed order #${id}`);
+  await expect(topology.getByTestId('topology-node-primary')).toHaveAttribute('data-highlight', 'acked');
+  await expect(topology.getByTestId('topology-node-primary')).toContainText(`acknowledged #${id}`);
+  for (const other of ['replica-1', 'replica-2', 'replica-3'].filter((r) => r !== served)) {
+    await expect(topology.getByTestId(`topology-node-${other}`)).not.toHaveAttribute('data-highlight', /.*/);
+  }
+  await expect(topology.getByRole('img', { name: /primary/ })).toHaveAccessibleName(
+    new RegExp(
+      `Highlighted for the open evidence: ${served} served read \\d+, replayed to [0-9A-F]+/[0-9A-F]+, and missed order #${id}; primary acknowledged it at LSN [0-9A-F]+/[0-9A-F]+\\.$`,
+    ),
+  );
+  // The order is still on its way to every replica: its dots are highlighted, the one to the serving node labelled.
+  await expect(topology.locator('circle[data-highlight="missed"]')).toHaveCount(3);
+  await expect(topology.getByTestId(new RegExp(`^shipment-${served}-`))).toHaveAttribute('data-highlight', 'missed');
+  await expect(topology.getByText(`#${id}`, { exact: true })).toHaveCount(1);
   await snap(page, 'timeline-ryw');
   await evidence.getByRole('button', { name: 'Close' }).click();
   await expect(evidence).toHaveCount(0);
+  await expect(topology.locator('[data-highlight]')).toHaveCount(0);
+  await expect(topology.getByText(`missed order #${id}`)).toHaveCount(0);
 });

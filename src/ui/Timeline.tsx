@@ -5,13 +5,16 @@
  * same verdicts the Reads panel shows, from the store) get a mark per anomaly; a mark is a
  * button that opens the evidence. D3 only computes (timelineLayout.ts); React draws the
  * SVG, and the marks are HTML buttons over it so keyboards and screen readers reach them.
+ * While a mark's evidence is open, the topology highlights the nodes and orders it names.
  */
 
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Anomaly, ReadVerdict } from '../engine/checker/consistency.ts';
 import { formatLsn } from '../engine/db/lsn.ts';
 import { ANOMALY_LABEL, evidenceOf } from './evidence.ts';
 import { formatEngineTime, formatMs } from './format.ts';
+import { highlightFor, useHighlight } from './highlight.ts';
+import { findOp } from './narration.ts';
 import { currentLab, useLab } from './store.ts';
 import { anomalyMarks, LABEL_WIDTH, layoutTimeline, type TimelineLayout, TimelineOps } from './timelineLayout.ts';
 import { useWidth } from './useWidth.ts';
@@ -45,6 +48,7 @@ export function Timeline() {
     [reads],
   );
   const layout = useMemo(() => layoutTimeline({ ops, marks, nowMs, width }), [ops, marks, nowMs, width]);
+  useTopologyHighlight(selected);
   if (!snapshot) return null;
 
   return (
@@ -111,6 +115,24 @@ export function Timeline() {
       {selected && <EvidenceBox selected={selected} onClose={() => setSelected(null)} />}
     </section>
   );
+}
+
+/**
+ * While a mark's evidence is open, the topology highlights the node that served the read,
+ * the node that acknowledged the write it missed (from the history) and the missed orders;
+ * closing the evidence (or leaving the page's cluster) clears it.
+ */
+function useTopologyHighlight(selected: Selected | null): void {
+  useEffect(() => {
+    if (!selected) return;
+    const { anomaly, verdict: v } = selected;
+    const missed =
+      anomaly === 'read-your-writes' ? v.missedOwn.at(-1) : anomaly === 'stale' ? v.missedWrite : undefined;
+    const history = currentLab()?.cluster.history.all();
+    const ackedBy = missed && history ? findOp(history, 'write.ok', missed.op)?.node : undefined;
+    useHighlight.getState().set(highlightFor(anomaly, v, ackedBy));
+    return () => useHighlight.getState().clear();
+  }, [selected]);
 }
 
 function summarize(layout: TimelineLayout): string {

@@ -3,7 +3,9 @@
  * in the middle, the replicas (and a standby) on the right, with every shipped transaction
  * drawn on its primary-to-replica link at the position engine time puts it (so pause, step
  * and speed freeze and move it exactly). Shows the failover manager's state, the endpoint
- * and dead or fenced nodes; a click on a node opens its fault buttons. D3 only computes
+ * and dead or fenced nodes; a click on a node opens its fault buttons. While a timeline
+ * mark's evidence is open (highlight.ts), the nodes and the missed orders' dots it names
+ * get a thick ring and a label. D3 only computes
  * (topologyLayout.ts); React draws the SVG. Reads the store, sends commands, never
  * touches engine state.
  */
@@ -22,6 +24,14 @@ import {
   setConnected,
 } from './commands.ts';
 import { formatLsnOrDash, formatMs } from './format.ts';
+import {
+  describeHighlight,
+  type Highlight,
+  highlightRole,
+  isHighlighted,
+  nodeLabel,
+  useHighlight,
+} from './highlight.ts';
 import { failingOver } from './replicationText.ts';
 import { currentLab, useLab } from './store.ts';
 import { type Box, type LinkTraffic, layoutTopology, placeShipments, type TopologyLayout } from './topologyLayout.ts';
@@ -44,6 +54,7 @@ export function Topology() {
   const snapshot = useLab((s) => s.snapshot);
   const lastFailed = useLab((s) => s.failoverStory.lastFailedCheck);
   const candidate = useLab((s) => s.failoverStory.phases.at(-1)?.node);
+  const highlight = useHighlight((s) => s.highlight);
   const [frameRef, width] = useWidth(snapshot !== undefined, 1200);
   const [menuFor, setMenuFor] = useState<string | null>(null);
   // Stable, so the open menu's listeners (and its focus) are set up once, not on every frame.
@@ -87,7 +98,7 @@ export function Topology() {
         <svg
           className="topology-svg"
           role="img"
-          aria-label={describeTopology(snapshot, shipments)}
+          aria-label={describeTopology(snapshot, shipments) + (highlight ? `. ${describeHighlight(highlight)}` : '')}
           viewBox={`0 0 ${layout.width} ${layout.height}`}
           preserveAspectRatio="xMidYMid meet"
         >
@@ -114,6 +125,7 @@ export function Topology() {
                 headLsn={snapshot.log.headLsn}
                 headIndex={snapshot.log.headIndex}
                 marks={marksOf(box.name)}
+                highlight={highlight}
               />
             ) : null;
           })}
@@ -127,7 +139,7 @@ export function Topology() {
             Failover manager: {label}
           </text>
           {traffic.map((t) => (
-            <Traffic key={t.replica} traffic={t} />
+            <Traffic key={t.replica} traffic={t} highlight={highlight} />
           ))}
         </svg>
         {boxes.map((box) => (
@@ -150,7 +162,7 @@ export function Topology() {
           />
         )}
       </div>
-      <ScreenReaderList snapshot={snapshot} traffic={traffic} label={label} />
+      <ScreenReaderList snapshot={snapshot} traffic={traffic} label={label} highlight={highlight} />
     </section>
   );
 }
@@ -261,9 +273,12 @@ interface NodeBoxProps {
   headLsn: number;
   headIndex: number;
   marks: NodeMarks;
+  /** The open timeline evidence's highlight, if it names this node. */
+  highlight: Highlight | null;
 }
 
-function NodeBox({ box, node, row, primary, headLsn, headIndex, marks }: NodeBoxProps) {
+function NodeBox({ box, node, row, primary, headLsn, headIndex, marks, highlight }: NodeBoxProps) {
+  const lit = highlightRole(highlight, node.name);
   const role = node.name === 'standby' && node.role === 'replica' ? 'standby' : node.role;
   const tags = [
     marks.fenced && 'fenced',
@@ -282,7 +297,7 @@ function NodeBox({ box, node, row, primary, headLsn, headIndex, marks }: NodeBox
   const x = box.x + 10;
   const rightX = box.x + box.w - 10;
   return (
-    <g data-testid={`topology-node-${node.name}`} data-role={node.role} data-status={node.status}>
+    <g data-testid={`topology-node-${node.name}`} data-role={node.role} data-status={node.status} data-highlight={lit}>
       {marks.endpoint && (
         <>
           <rect
@@ -332,6 +347,7 @@ function NodeBox({ box, node, row, primary, headLsn, headIndex, marks }: NodeBox
       {node.status === 'down' && (
         <path className="topo-down-cross" d={`M${rightX - 8},${box.y + 30} l8,8 m0,-8 l-8,8`} />
       )}
+      {lit && highlight && <HighlightRing box={box} role={lit} text={nodeLabel(highlight, node.name)} />}
     </g>
   );
 }
@@ -362,26 +378,53 @@ function StatusPill({ x, y, status, tags }: { x: number; y: number; status: Node
   );
 }
 
-function Traffic({ traffic }: { traffic: LinkTraffic }) {
+/**
+ * A highlighted node (the open timeline evidence names it): a thick ring round the box and
+ * what it did in words, to its left (not colour alone).
+ */
+function HighlightRing({ box, role, text }: { box: Box; role: string; text: string }) {
+  return (
+    <g className={`topo-highlight topo-highlight-${role}`}>
+      <rect className="topo-highlight-ring" x={box.x - 4} y={box.y - 4} width={box.w + 8} height={box.h + 8} rx={10} />
+      <text className="topo-highlight-label" x={box.x - 10} y={box.y + box.h - 4} textAnchor="end">
+        {text}
+      </text>
+    </g>
+  );
+}
+
+function Traffic({ traffic, highlight }: { traffic: LinkTraffic; highlight: Highlight | null }) {
   const { replica, bundle } = traffic;
   return (
     <g>
-      {traffic.dots.map((d) => (
-        <circle
-          key={d.entry}
-          className="topo-dot"
-          data-testid={`shipment-${replica}-${d.entry}`}
-          data-progress={d.progress.toFixed(2)}
-          r={5}
-          style={{ transform: `translate(${d.at.x}px, ${d.at.y}px)` }}
-        >
-          <title>
-            Transaction {d.entry}
-            {d.orderIds.length > 0 ? ` (order ${d.orderIds.map((id) => `#${id}`).join(', ')})` : ''} to {replica},{' '}
-            {Math.round(d.progress * 100)} % of the way
-          </title>
-        </circle>
-      ))}
+      {traffic.dots.map((d) => {
+        const lit = isHighlighted(highlight, d);
+        return (
+          <g key={d.entry}>
+            <circle
+              className={lit ? 'topo-dot topo-dot-highlight' : 'topo-dot'}
+              data-testid={`shipment-${replica}-${d.entry}`}
+              data-progress={d.progress.toFixed(2)}
+              data-highlight={lit ? 'missed' : undefined}
+              r={lit ? 8 : 5}
+              style={{ transform: `translate(${d.at.x}px, ${d.at.y}px)` }}
+            >
+              <title>
+                Transaction {d.entry}
+                {d.orderIds.length > 0 ? ` (order ${d.orderIds.map((id) => `#${id}`).join(', ')})` : ''} to {replica},{' '}
+                {Math.round(d.progress * 100)} % of the way
+                {lit ? ': the write the selected read missed' : ''}
+              </title>
+            </circle>
+            {/* Only the dot on the serving node's link is labelled: the others would pile up at the start. */}
+            {lit && highlight?.served?.node === replica && (
+              <text className="topo-dot-label" x={d.at.x} y={d.at.y - 12} textAnchor="middle">
+                {d.orderIds.length > 0 ? d.orderIds.map((id) => `#${id}`).join(', ') : 'missed write'}
+              </text>
+            )}
+          </g>
+        );
+      })}
       {bundle && (
         <g
           className="topo-bundle"
@@ -396,17 +439,22 @@ function Traffic({ traffic }: { traffic: LinkTraffic }) {
           </text>
         </g>
       )}
-      {traffic.queued.map((q) => (
-        <rect
-          key={q.entry}
-          className="topo-queued"
-          data-testid={`queued-${replica}-${q.entry}`}
-          x={q.at.x - 3}
-          y={q.at.y - 3}
-          width={6}
-          height={6}
-        />
-      ))}
+      {traffic.queued.map((q) => {
+        const lit = isHighlighted(highlight, q);
+        const half = lit ? 5 : 3;
+        return (
+          <rect
+            key={q.entry}
+            className={lit ? 'topo-queued topo-queued-highlight' : 'topo-queued'}
+            data-testid={`queued-${replica}-${q.entry}`}
+            data-highlight={lit ? 'missed' : undefined}
+            x={q.at.x - half}
+            y={q.at.y - half}
+            width={half * 2}
+            height={half * 2}
+          />
+        );
+      })}
       {traffic.queuedCount > traffic.queued.length && traffic.queued.length > 0 && (
         <text
           className="topo-queue-count"
@@ -546,10 +594,12 @@ function ScreenReaderList({
   snapshot,
   traffic,
   label,
+  highlight,
 }: {
   snapshot: ClusterSnapshot;
   traffic: LinkTraffic[];
   label: string;
+  highlight: Highlight | null;
 }) {
   const { failover } = snapshot;
   return (
@@ -559,6 +609,7 @@ function ScreenReaderList({
         {failover.endpoint}, reads ({snapshot.app.readPolicy}) to the replicas.
       </li>
       <li>Failover manager: {label}.</li>
+      {highlight && <li>{describeHighlight(highlight)}</li>}
       {snapshot.nodes.map((n) => {
         const row = snapshot.replication.find((r) => r.name === n.name);
         const t = traffic.find((x) => x.replica === n.name);

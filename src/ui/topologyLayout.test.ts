@@ -118,6 +118,16 @@ describe('shipments on the links', () => {
     expect(t.queued[0].at.x).toBeGreaterThan(t.queued[1].at.x);
   });
 
+  it("keeps each transaction's orders and LSN on its dot and square, so a highlight can find them", () => {
+    const [t] = placeShipments(
+      links,
+      [ship(7, { orderIds: [42] }), ship(8, { stage: 'queued', orderIds: [43] })],
+      333,
+    ).filter((x) => x.replica === 'replica-3');
+    expect(t.dots.map((d) => [d.entry, d.orderIds, d.lsn])).toEqual([[7, [42], 700]]);
+    expect(t.queued.map((q) => [q.entry, q.orderIds, q.lsn])).toEqual([[8, [43], 800]]);
+  });
+
   it(`bundles more than ${BUNDLE_OVER} transactions on one link into one dot with a count`, () => {
     const many = Array.from({ length: BUNDLE_OVER + 1 }, (_, i) => ship(i + 1, { sentAt: i, arriveAt: i + 1000 }));
     const [t] = placeShipments(links, many, 500).filter((x) => x.replica === 'replica-3');

@@ -229,6 +229,15 @@ export interface Dot {
   progress: number;
   at: Point;
   orderIds: number[];
+  lsn: number;
+}
+
+/** A received transaction waiting to be replayed, drawn as a square at the replica end. */
+export interface QueuedMark {
+  entry: number;
+  at: Point;
+  orderIds: number[];
+  lsn: number;
 }
 
 export interface LinkTraffic {
@@ -238,7 +247,7 @@ export interface LinkTraffic {
   /** Set instead of `dots` when more than BUNDLE_OVER are in flight. */
   bundle?: { count: number; at: Point; progress: number };
   /** Received, waiting to be replayed: squares stacked at the replica end. */
-  queued: { entry: number; at: Point }[];
+  queued: QueuedMark[];
   queuedCount: number;
 }
 
@@ -254,16 +263,26 @@ export function placeShipments(
     const queued = mine.filter((s) => s.stage === 'queued').sort((a, b) => a.entry - b.entry);
     const dots = flying.map((s) => {
       const t = shipmentProgress(s, nowMs);
-      return { replica: l.replica, entry: s.entry, progress: round2(t), at: pointOnLink(l, t), orderIds: s.orderIds };
+      return {
+        replica: l.replica,
+        entry: s.entry,
+        progress: round2(t),
+        at: pointOnLink(l, t),
+        orderIds: s.orderIds,
+        lsn: s.lsn,
+      };
     });
     const traffic: LinkTraffic = {
       replica: l.replica,
       dots,
       queuedCount: queued.length,
       // The oldest waits nearest the replica; the queue grows back along the link.
-      queued: queued
-        .slice(0, QUEUE_SHOWN)
-        .map((s, i) => ({ entry: s.entry, at: { x: l.to.x - 8 - i * 8, y: l.to.y - 10 } })),
+      queued: queued.slice(0, QUEUE_SHOWN).map((s, i) => ({
+        entry: s.entry,
+        at: { x: l.to.x - 8 - i * 8, y: l.to.y - 10 },
+        orderIds: s.orderIds,
+        lsn: s.lsn,
+      })),
     };
     if (dots.length <= BUNDLE_OVER) return traffic;
     const mean = dots.reduce((sum, d) => sum + d.progress, 0) / dots.length;

@@ -1,0 +1,78 @@
+/**
+ * The narration line in Chromium, driven through roles and names: with every replica 3 s
+ * behind, an order placed through the load balancer is narrated with its LSN and when
+ * each replica receives it; the read right after misses it, and the line says which node
+ * served it, at which replay LSN, and why (the order is still on the link). Once the
+ * replicas have it, a read is fresh and the line says so. The activity log keeps each line.
+ */
+import type { Page } from '@playwright/test';
+import { expect, note, openApp, snap, test } from './helpers.ts';
+
+const REPLICAS = ['replica-1', 'replica-2', 'replica-3'];
+const LSN = '[0-9A-F]+/[0-9A-F]+';
+
+async function lagReplicas(page: Page, ms: number): Promise<void> {
+  for (const replica of REPLICAS) {
+    const lag = page.getByRole('spinbutton', { name: `Lag of ${replica} (ms)` });
+    await lag.fill(String(ms));
+    await expect(lag).toHaveValue(String(ms));
+  }
+  // What was already on the links arrives before the order is placed.
+  await page.waitForTimeout(1000);
+}
+
+test('narration: says why a read right after an order misses it, and why a later read is fresh', async ({ page }) => {
+  await openApp(page);
+  const narration = page.getByRole('status', { name: 'Narration' });
+  await expect(narration).toContainText('Place an order, then read it back');
+  await lagReplicas(page, 3000);
+
+  const written = page.getByRole('status', { name: 'Write result' });
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(written).toContainText('committed on primary');
+  const id = ((await written.getByTestId('placed-order-id').textContent()) ?? '').replace('#', '');
+  await expect(narration).toContainText(
+    new RegExp(
+      `Order #${id} acknowledged by primary at LSN ${LSN} \\(\\d+\\.\\d\\d s\\)\\. ` +
+        'replica-\\d receives it in ~(2\\.9|3\\.0|3\\.1) s, replica-\\d in ~\\d\\.\\d s, replica-\\d in ~\\d\\.\\d s\\.',
+    ),
+  );
+  const writeLine = (await narration.getByTestId('narration-text').textContent()) ?? '';
+  note('write narration', writeLine);
+
+  const read = page.getByRole('status', { name: 'Read result' });
+  await page.getByRole('button', { name: 'Read my orders' }).click();
+  await expect(read.getByText('Read-your-writes violation', { exact: true })).toBeVisible();
+  const node = (await read.getByTestId('read-node').textContent()) ?? '';
+  expect(node).toMatch(/^replica-\d$/);
+  await expect(narration).toContainText(
+    new RegExp(
+      `Read \\d+ by user-1001 missed order #${id} \\(stale, read-your-writes violation\\): ` +
+        `it was acknowledged by primary at LSN ${LSN} \\(\\d+\\.\\d\\d s\\), but ${node} served the read at replay LSN ${LSN} ` +
+        'and has not received it yet: it is still on the link and arrives in ~\\d\\.\\d s, so this read misses it\\.',
+    ),
+  );
+  await expect(narration).toHaveAttribute('data-tone', 'miss');
+  const readLine = (await narration.getByTestId('narration-text').textContent()) ?? '';
+  note('read narration', readLine);
+  await snap(page, 'narration-miss');
+
+  // The activity log keeps both "why" lines.
+  const log = page.getByRole('log', { name: 'Activity' });
+  await expect(log).toContainText(writeLine);
+  await expect(log).toContainText(readLine);
+
+  // Once the order has arrived everywhere, a read is fresh, and the line says why.
+  await page.waitForTimeout(3500);
+  await page.getByRole('button', { name: 'Read my orders' }).click();
+  await expect(narration).toContainText(
+    new RegExp(
+      `Read \\d+ by user-1001 is fresh: replica-\\d served it at replay LSN ${LSN} \\(round-robin read\\) ` +
+        'and had replayed every write acknowledged before the read began\\.',
+    ),
+  );
+  await expect(narration).toHaveAttribute('data-tone', 'info');
+  await expect(read.getByTestId('read-order-ids')).toContainText(`#${id}`);
+  note('fresh narration', (await narration.getByTestId('narration-text').textContent()) ?? '');
+  await snap(page, 'narration-fresh');
+});
