@@ -1,14 +1,14 @@
 /**
- * The page's entry: renders the app, boots the cluster in Web Workers, connects it to the
- * store and starts the clock at 1x so replication happens in real time.
+ * The page's entry: renders the app, boots the cluster in Web Workers (labSession.ts
+ * connects it to the store) and starts the clock at 1x so replication happens in real time.
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App.tsx';
-import { bootLab } from './ui/bootLab.ts';
 import { engineFailed } from './ui/commands.ts';
-import { describeError } from './ui/format.ts';
-import { bootFailed, connectLab } from './ui/store.ts';
+import { startLab } from './ui/labSession.ts';
+import { seedFromUrl } from './ui/shareLink.ts';
+import { logActivity } from './ui/store.ts';
 import './ui/app.css';
 
 const root = document.getElementById('root');
@@ -26,16 +26,8 @@ window.addEventListener('unhandledrejection', (e) => {
   engineFailed(e.reason);
 });
 
-bootLab().then(
-  (lab) => {
-    connectLab(lab);
-    lab.driver.play();
-    console.info(
-      `Replica Lab: cluster booted in ${Math.round(lab.bootMs)} ms (${Math.round(lab.readyAtMs)} ms after navigation start)`,
-    );
-  },
-  (err: unknown) => {
-    console.error(err);
-    bootFailed(describeError(err));
-  },
-);
+// A share link may name the seed (`?seed=42`); a bad one is reported and the default used.
+const link = seedFromUrl(window.location.search);
+void startLab({ replicas: 3, ...(link.seed !== undefined ? { seed: link.seed } : {}) }).then(() => {
+  if (link.error) logActivity('error', link.error);
+});

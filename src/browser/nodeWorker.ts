@@ -31,7 +31,23 @@ export interface InitMessage {
     },
   ];
 }
-export type CallMessage = { id: number; method: keyof NodeHandle; args: unknown[] };
+export type CallMessage = { id: number; method: keyof NodeHandle | 'memory'; args: unknown[] };
+/** The init reply: where the worker's boot time went (ms, wall clock of the worker). */
+export interface InitTimings {
+  /** PGlite.create: instantiating the shared wasm, unpacking pglite.data, loading the snapshot. */
+  pgliteMs: number;
+  /** NodeCore.open: the node's own setup queries. */
+  openMs: number;
+}
+/** A node's memory, as the worker sees it (the `memory` request; for the bench and devtools). */
+export interface NodeMemory {
+  /** PGlite's WebAssembly linear memory: Postgres' own heap, shared buffers, caches and stack. */
+  wasmBytes: number;
+  /** Bytes of the files in PGlite's in-memory file system (the data dir and the Postgres install tree). */
+  fsBytes: number;
+  /** The worker's JS heap in use (Chromium's performance.memory), when the browser reports it. */
+  jsHeapBytes?: number;
+}
 export type WorkerResponse =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: SqlErrorInfo; captured?: { txns: CapturedTxn[]; endLsn: number } };
@@ -42,12 +58,14 @@ const EMPTY_WASM = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
 
 const scope = self as unknown as { onmessage: ((e: MessageEvent) => void) | null; postMessage(m: unknown): void };
 let node: NodeCore | undefined;
+let pglite: PGlite | undefined;
 let queue: Promise<unknown> = Promise.resolve();
 
 async function handle(msg: InitMessage | CallMessage): Promise<unknown> {
   if (msg.method === 'init') {
     if (node) throw new Error('node already initialised');
     const { snapshot, wasmModule, fsBundle, role } = msg.args[0];
+    const started = performance.now();
     const pg = await PGlite.create({
       loadDataDir: snapshot instanceof Blob ? snapshot : new Blob([snapshot]),
       pgliteWasmModule: wasmModule,
@@ -55,12 +73,48 @@ async function handle(msg: InitMessage | CallMessage): Promise<unknown> {
       fsBundle,
       extensions: { pg_walinspect },
     });
+    const created = performance.now();
     node = await NodeCore.open(pg, role);
-    return undefined;
+    pglite = pg;
+    return { pgliteMs: created - started, openMs: performance.now() - created } satisfies InitTimings;
   }
   if (!node) throw new Error('node not initialised');
+  if (msg.method === 'memory') return measureMemory(pglite);
   const fn = node[msg.method] as (...args: unknown[]) => Promise<unknown>;
   return fn.apply(node, msg.args);
+}
+
+/** PGlite keeps its Emscripten module in a protected field; only read here, for measuring. */
+interface EmscriptenParts {
+  wasmMemory?: WebAssembly.Memory;
+  HEAP8?: Int8Array;
+  FS?: {
+    readdir(path: string): string[];
+    lstat(path: string): { mode: number; size: number };
+    isDir(mode: number): boolean;
+    isFile(mode: number): boolean;
+  };
+}
+
+function measureMemory(pg: PGlite | undefined): NodeMemory {
+  const mod = (pg as unknown as { mod?: EmscriptenParts } | undefined)?.mod;
+  const wasmBytes = mod?.wasmMemory?.buffer.byteLength ?? mod?.HEAP8?.byteLength ?? 0;
+  let fsBytes = 0;
+  const fs = mod?.FS;
+  const walk = (dir: string) => {
+    for (const entry of fs?.readdir(dir) ?? []) {
+      if (entry === '.' || entry === '..') continue;
+      const path = dir === '/' ? `/${entry}` : `${dir}/${entry}`;
+      const st = fs?.lstat(path);
+      if (!st) continue;
+      if (fs?.isDir(st.mode)) walk(path);
+      else if (fs?.isFile(st.mode)) fsBytes += st.size;
+    }
+  };
+  // /dev and /proc are Emscripten's device files, not data.
+  for (const top of fs?.readdir('/') ?? []) if (!['.', '..', 'dev', 'proc'].includes(top)) walk(`/${top}`);
+  const jsHeap = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
+  return { wasmBytes, fsBytes, ...(jsHeap ? { jsHeapBytes: jsHeap.usedJSHeapSize } : {}) };
 }
 
 scope.onmessage = (e: MessageEvent<InitMessage | CallMessage>) => {

@@ -16,7 +16,7 @@ import {
   type WalRecord,
   type WriteResult,
 } from '../engine/db/types.ts';
-import type { CallMessage, InitMessage, WorkerResponse } from './nodeWorker.ts';
+import type { CallMessage, InitMessage, InitTimings, NodeMemory, WorkerResponse } from './nodeWorker.ts';
 
 /** What every worker boots from, loaded once per page. */
 export interface WorkerNodeAssets {
@@ -50,6 +50,18 @@ export class WorkerNodeError extends Error {
   }
 }
 
+/**
+ * Records how long a boot step took as a `replica-lab:` performance measure (visible in
+ * devtools' Performance panel; the bench reads them back). Returns the promise unchanged.
+ */
+function measured<T>(name: string, work: Promise<T>, detail?: (value: T) => unknown): Promise<T> {
+  const start = performance.now();
+  return work.then((value) => {
+    performance.measure(`replica-lab:${name}`, { start, end: performance.now(), detail: detail?.(value) });
+    return value;
+  });
+}
+
 async function fetchOk(url: string): Promise<Response> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
@@ -63,14 +75,38 @@ async function compileWasm(url: string): Promise<WebAssembly.Module> {
   return WebAssembly.compile(await res.arrayBuffer());
 }
 
-/** Fetches the snapshot and pglite.data and compiles pglite.wasm, all in parallel. */
-export async function loadWorkerAssets(
-  snapshotUrl = `${import.meta.env.BASE_URL}snapshot/cluster.tar`,
-): Promise<WorkerNodeAssets> {
+const DEFAULT_SNAPSHOT_URL = `${import.meta.env.BASE_URL}snapshot/cluster.tar`;
+/** The page's one load of the default assets (kept unless it fails). */
+let defaultAssets: Promise<WorkerNodeAssets> | undefined;
+
+/**
+ * Fetches the snapshot and pglite.data and compiles pglite.wasm, all in parallel. The
+ * default snapshot's assets are loaded once per page: later calls share the first load.
+ */
+export function loadWorkerAssets(snapshotUrl = DEFAULT_SNAPSHOT_URL): Promise<WorkerNodeAssets> {
+  if (snapshotUrl !== DEFAULT_SNAPSHOT_URL) return fetchAssets(snapshotUrl);
+  if (!defaultAssets) {
+    const loading = fetchAssets(snapshotUrl);
+    defaultAssets = loading;
+    // A failed load is not kept: the next caller tries again.
+    loading.catch(() => {
+      if (defaultAssets === loading) defaultAssets = undefined;
+    });
+  }
+  return defaultAssets;
+}
+
+async function fetchAssets(snapshotUrl: string): Promise<WorkerNodeAssets> {
   const [snapshot, wasmModule, fsBundle] = await Promise.all([
-    fetchOk(snapshotUrl).then((r) => r.blob()),
-    compileWasm(pgliteWasmUrl),
-    fetchOk(pgliteDataUrl).then((r) => r.blob()),
+    measured(
+      'snapshot',
+      fetchOk(snapshotUrl).then((r) => r.blob()),
+    ),
+    measured('wasm', compileWasm(pgliteWasmUrl)),
+    measured(
+      'pglite.data',
+      fetchOk(pgliteDataUrl).then((r) => r.blob()),
+    ),
   ]);
   return { snapshot, wasmModule, fsBundle };
 }
@@ -81,6 +117,9 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
+/** Every worker node of this page that is not closed (for `workerNodesMemory`). */
+const live = new Set<WorkerNode>();
+
 class WorkerNode implements NodeHandle {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -88,9 +127,10 @@ class WorkerNode implements NodeHandle {
 
   constructor(
     private readonly worker: Worker,
-    private readonly name: string,
+    readonly name: string,
     private readonly timeoutMs: number,
   ) {
+    live.add(this);
     worker.onmessage = (e: MessageEvent<WorkerResponse>) => this.settle(e.data);
     worker.onerror = (e) => {
       e.preventDefault();
@@ -135,6 +175,7 @@ class WorkerNode implements NodeHandle {
   private fail(err: WorkerNodeError): void {
     if (this.dead) return;
     this.dead = err;
+    live.delete(this);
     this.worker.terminate();
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
@@ -167,6 +208,9 @@ class WorkerNode implements NodeHandle {
   dumpTables(): Promise<Record<string, Record<string, unknown>[]>> {
     return this.call('dumpTables', []);
   }
+  memory(): Promise<NodeMemory> {
+    return this.call('memory', []);
+  }
   /** Terminates the worker at once; outstanding requests reject with reason 'closed'. */
   close(): Promise<void> {
     this.fail(new WorkerNodeError(`${this.name} is closed`, 'closed'));
@@ -182,7 +226,11 @@ function startWorker(name: string, timeoutMs: number): WorkerNode {
 async function init(node: WorkerNode, name: string, assets: WorkerNodeAssets, role: NodeRole, timeoutMs: number) {
   const { snapshot, wasmModule, fsBundle } = assets;
   try {
-    await node.call('init', [{ snapshot, wasmModule, fsBundle, role }], timeoutMs);
+    await measured(
+      `boot ${name}`,
+      node.call<InitTimings | undefined>('init', [{ snapshot, wasmModule, fsBundle, role }], timeoutMs),
+      (timings) => timings,
+    );
     return node;
   } catch (err) {
     await node.close();
@@ -216,8 +264,46 @@ export async function bootWorkerNodes(
   }
 }
 
-/** Boots a single node (e.g. a replica added later); pass `assets` to reuse the page's. */
+/** Nodes that prebootWorkerNodes started, by name, until bootWorkerNode hands them out. */
+const prebooted = new Map<string, { role: NodeRole; node: Promise<NodeHandle> }>();
+
+/**
+ * Starts booting nodes before anything asks for them (preboot.ts, the page's first script,
+ * runs it while the app's own bundle still loads): with the default assets, timeouts and
+ * the given worker names. bootWorkerNode hands each out once, to the first call with the
+ * same name and role and the default assets; any other call boots a new node as usual.
+ */
+export function prebootWorkerNodes(nodes: readonly { name: string; role: NodeRole }[]): void {
+  for (const { name, role } of nodes) {
+    if (prebooted.has(name)) continue;
+    const node = bootWorkerNodes([role], { names: [name] }).then(([n]) => n);
+    // Reported to whoever takes the node; the no-op only stops an unhandled rejection.
+    node.catch(() => undefined);
+    prebooted.set(name, { role, node });
+  }
+}
+
+function takePrebooted(role: NodeRole, options: WorkerNodeOptions): Promise<NodeHandle> | undefined {
+  const name = options.names?.[0];
+  const early = name === undefined ? undefined : prebooted.get(name);
+  if (!early || early.role !== role || options.snapshotUrl !== undefined || options.timeoutMs !== undefined) return;
+  if (options.assets !== undefined && options.assets !== defaultAssets) return;
+  prebooted.delete(name as string);
+  return early.node;
+}
+
+/**
+ * Boots a single node (e.g. a replica added later); pass `assets` to reuse the page's.
+ * A node of that name and role that prebootWorkerNodes started is handed out instead.
+ */
 export async function bootWorkerNode(role: NodeRole, options: WorkerNodeOptions = {}): Promise<NodeHandle> {
+  const early = takePrebooted(role, options);
+  if (early) return early;
   const [node] = await bootWorkerNodes([role], options);
   return node;
+}
+
+/** Memory of every live worker node on this page, as each worker measures it (see NodeMemory). */
+export function workerNodesMemory(): Promise<(NodeMemory & { name: string })[]> {
+  return Promise.all([...live].map(async (node) => ({ name: node.name, ...(await node.memory()) })));
 }

@@ -11,10 +11,13 @@ import { ClockControls } from './ClockControls.tsx';
 import { FailoverStatus } from './FailoverStatus.tsx';
 import { LoadPanel } from './LoadPanel.tsx';
 import { LogPanel } from './LogPanel.tsx';
+import { Narration } from './Narration.tsx';
 import { NodeTable } from './NodeTable.tsx';
 import { ReadsPanel } from './ReadsPanel.tsx';
 import { ReplicationPanel } from './ReplicationPanel.tsx';
 import { RoutingPanel } from './RoutingPanel.tsx';
+import { RunControls } from './RunControls.tsx';
+import { ScenarioPanel } from './ScenarioPanel.tsx';
 import { SqlConsole } from './SqlConsole.tsx';
 import { StatReplication } from './StatReplication.tsx';
 import { useLab } from './store.ts';
@@ -24,6 +27,7 @@ import { useClockShortcuts } from './useClockShortcuts.ts';
 
 export function App() {
   const phase = useLab((s) => s.phase);
+  const generation = useLab((s) => s.generation);
   useClockShortcuts(phase === 'running');
   return (
     <div className="app">
@@ -35,6 +39,7 @@ export function App() {
           </p>
         </div>
         {phase === 'running' && <ClockControls />}
+        {phase === 'running' && <RunControls />}
       </header>
       <main>
         {phase === 'booting' && <Booting />}
@@ -42,8 +47,11 @@ export function App() {
         {phase === 'running' && (
           <>
             <FailoverStatus />
+            <Narration />
+            <ScenarioPanel />
             <Topology />
-            <Timeline />
+            {/* A new cluster (reset, step back) has a new history: the timeline starts over with it. */}
+            <Timeline key={generation} />
             <NodeTable />
             <div className="app-tier">
               <RoutingPanel />

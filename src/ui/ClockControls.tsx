@@ -1,6 +1,6 @@
-/** The clock bar: engine time, play/pause, step and speed. Sends driver commands only. */
+/** The clock bar: engine time, play/pause, step back, step and speed. Sends driver commands only. */
 import { SPEEDS } from '../engine/clockDriver.ts';
-import { setSpeed, step, togglePlay } from './commands.ts';
+import { STEP_BACK_MS, setSpeed, step, stepBack, togglePlay } from './commands.ts';
 import { formatEngineTime } from './format.ts';
 import { useLab } from './store.ts';
 import { usePausedWhileHidden } from './useClockShortcuts.ts';
@@ -11,6 +11,7 @@ export function ClockControls() {
   const speed = useLab((s) => s.driver.speed);
   const nowMs = useLab((s) => s.snapshot?.nowMs ?? 0);
   const pausedWhileHidden = usePausedWhileHidden((s) => s.paused);
+  const busy = useLab((s) => s.switching !== undefined || s.scenarioRun?.status === 'finishing');
   return (
     <section className="clock" aria-label="Engine clock">
       <span className="clock-time">
@@ -19,10 +20,19 @@ export function ClockControls() {
           {formatEngineTime(nowMs)}
         </span>
       </span>
-      <button type="button" className="primary-button" onClick={togglePlay} aria-keyshortcuts="Space">
+      <button type="button" className="primary-button" onClick={togglePlay} aria-keyshortcuts="Space" disabled={busy}>
         {paused ? 'Play' : 'Pause'}
       </button>
-      <button type="button" onClick={() => void step()} aria-keyshortcuts="ArrowRight">
+      <button
+        type="button"
+        onClick={() => void stepBack()}
+        aria-keyshortcuts="ArrowLeft"
+        disabled={busy || nowMs === 0}
+        title={`Replays the run up to ${STEP_BACK_MS / 1000} s ago`}
+      >
+        Rewind 1 s
+      </button>
+      <button type="button" onClick={() => void step()} aria-keyshortcuts="ArrowRight" disabled={busy}>
         Step
       </button>
       <label className="inline-field">
@@ -36,7 +46,7 @@ export function ClockControls() {
         </select>
       </label>
       <span className="hint" aria-hidden="true">
-        <kbd>Space</kbd> play/pause · <kbd>→</kbd> step · <kbd>+</kbd>/<kbd>-</kbd> speed
+        <kbd>Space</kbd> play/pause · <kbd>←</kbd> back 1 s · <kbd>→</kbd> step · <kbd>+</kbd>/<kbd>-</kbd> speed
       </span>
       <span role="status" className={paused && pausedWhileHidden ? 'hidden-tab-notice' : undefined}>
         {paused && pausedWhileHidden ? 'Paused while the tab was hidden' : ''}

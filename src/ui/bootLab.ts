@@ -23,12 +23,34 @@ export function workerNodeFactory(assets: Promise<WorkerNodeAssets>): NodeFactor
   return (name, role) => bootWorkerNode(role, { assets, names: [name] });
 }
 
-export async function bootLab(settings: SettingsInput = { replicas: 3 }): Promise<Lab> {
+/** Builds a cluster from a node factory: a fresh boot, a replay, a scenario's cluster. */
+export type BuildCluster = (factory: NodeFactory) => Promise<Cluster>;
+
+/** The page's default cluster: a primary and three replicas. */
+export const defaultCluster =
+  (settings: SettingsInput = { replicas: 3 }): BuildCluster =>
+  (factory) =>
+    Cluster.boot(factory, settings);
+
+/** Downloaded and compiled once per page, shared by every cluster the page boots (reset, step back). */
+let sharedAssets: Promise<WorkerNodeAssets> | undefined;
+
+function workerAssets(): Promise<WorkerNodeAssets> {
+  if (!sharedAssets) {
+    const assets = loadWorkerAssets();
+    sharedAssets = assets;
+    // A failed download is retried by the next boot; every node also reports it, so the
+    // rejection is handled here only to keep it from surfacing twice.
+    assets.catch(() => {
+      if (sharedAssets === assets) sharedAssets = undefined;
+    });
+  }
+  return sharedAssets;
+}
+
+export async function bootLab(build: BuildCluster = defaultCluster()): Promise<Lab> {
   const startedMs = performance.now();
-  const assets = loadWorkerAssets();
-  // Every node awaits (and reports) this; the no-op only stops a duplicate unhandled rejection.
-  assets.catch(() => undefined);
-  const cluster = await Cluster.boot(workerNodeFactory(assets), settings);
+  const cluster = await build(workerNodeFactory(workerAssets()));
   const driver = new ClockDriver(cluster.clock);
   const readyAtMs = performance.now();
   return { cluster, driver, bootMs: readyAtMs - startedMs, readyAtMs };

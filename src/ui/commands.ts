@@ -15,6 +15,7 @@ import { describeMode } from '../engine/replication/commitAcks.ts';
 import type { ReplicationMode } from '../engine/replication/modes.ts';
 import type { Lab } from './bootLab.ts';
 import { describeError, formatIds, formatMs, outcomeError } from './format.ts';
+import { clockBusy, rewindTo } from './labSession.ts';
 import { POLICY_TEXT, SEED_TIMELINE } from './replicationText.ts';
 import {
   type CheckView,
@@ -328,13 +329,24 @@ export function stopLoad(): Promise<void> {
 // ---- the clock --------------------------------------------------------------------------
 
 export function togglePlay(): void {
+  if (clockBusy()) return;
   currentLab()?.driver.toggle();
+}
+
+/** How far "Step back" goes (Left arrow). */
+export const STEP_BACK_MS = 1000;
+
+/** Steps back a second of engine time (a replay of the run so far; see labSession.ts). */
+export async function stepBack(): Promise<void> {
+  const lab = currentLab();
+  if (!lab || clockBusy()) return;
+  await rewindTo(lab.cluster.clock.now() - STEP_BACK_MS);
 }
 
 /** Pauses and runs the next scheduled engine event. */
 export async function step(): Promise<void> {
   const lab = currentLab();
-  if (!lab) return;
+  if (!lab || clockBusy()) return;
   try {
     if (!(await lab.driver.step())) logActivity('info', 'Step: nothing is scheduled');
   } catch (err) {

@@ -28,7 +28,7 @@ export function watchFailover(history: History, sink: FailoverSink): () => void 
   });
 }
 
-const STORY_EVENTS = new Set<Recorded['type']>([
+export const STORY_EVENTS = new Set<Recorded['type']>([
   'failover.phase',
   'health.check',
   'failover.lost',

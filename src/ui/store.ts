@@ -11,12 +11,28 @@ import type { DriverState } from '../engine/clockDriver.ts';
 import type { ClusterSnapshot } from '../engine/cluster.ts';
 import type { FailoverTimings, HealthCheckSettings } from '../engine/failoverMachine.ts';
 import { DEFAULT_FAILOVER_TIMINGS, DEFAULT_HEALTH_CHECK } from '../engine/settings.ts';
+import type { ScenarioSummary } from '../scenarios/runner.ts';
+import type { Scenario } from '../scenarios/schema.ts';
 import type { Lab } from './bootLab.ts';
-import { measureDowntimes, watchFailover } from './failoverFeed.ts';
+import { addToStory, measureDowntimes, STORY_EVENTS, watchFailover } from './failoverFeed.ts';
 import { startReadChecker } from './readChecker.ts';
 import type { ReadStats } from './readStats.ts';
 
 export type Phase = 'booting' | 'running' | 'failed';
+
+/** A scenario played on the page's cluster (see scenarioPlayer.ts). */
+export interface ScenarioRunView {
+  scenario: Scenario;
+  seed: number;
+  /** The last step's engine time: the player stops the clock there and finishes the run. */
+  endMs: number;
+  status: 'playing' | 'finishing' | 'done' | 'failed';
+  /** What the CLI prints with --json for the same file and seed (when status is done). */
+  summary?: ScenarioSummary;
+  /** Commands the learner sent during the run: the result is then theirs, not the file's. */
+  ownCommands?: number;
+  error?: string;
+}
 
 /** Outcomes go pending -> ok | error; pending lasts until engine time reaches the reply. */
 export type OutcomeStatus = 'pending' | 'ok' | 'error';
@@ -136,6 +152,13 @@ export interface FailoverStory {
 export interface LabState {
   phase: Phase;
   bootError?: string;
+  /** Counts the clusters the page has run (a reset or a step back starts a new one). */
+  generation: number;
+  /** Set while the page builds another cluster (reset, step back, a scenario): what it is doing. */
+  switching?: string;
+  /** The seed of the running cluster. */
+  seed: number;
+  scenarioRun?: ScenarioRunView;
   /** Wall ms from navigation start to a running cluster. */
   readyAtMs?: number;
   snapshot?: ClusterSnapshot;
@@ -162,6 +185,8 @@ export const USERS = Array.from({ length: 20 }, (_, i) => 1000 + i);
 
 export const useLab = create<LabState>()(() => ({
   phase: 'booting',
+  generation: 0,
+  seed: 1,
   driver: { paused: true, speed: 1 },
   user: DEFAULT_USER,
   placed: {},
@@ -172,6 +197,7 @@ export const useLab = create<LabState>()(() => ({
 }));
 
 let connected: Lab | undefined;
+let disconnect: (() => void) | undefined;
 
 /** The running lab, for commands; undefined while booting. */
 export function currentLab(): Lab | undefined {
@@ -179,15 +205,40 @@ export function currentLab(): Lab | undefined {
 }
 
 /**
+ * What the page remembers about a cluster, worked out from its history: the orders
+ * acknowledged to each user and the failover story. A replayed cluster (a step back) is
+ * connected with its history already written, so nothing can rely on seeing it live.
+ */
+function pageStateFrom(lab: Lab): Pick<LabState, 'placed' | 'failoverStory'> {
+  const placed: Record<number, number[]> = {};
+  const pageWrites = new Map<number, number>();
+  const story = lab.cluster.history.all().reduce(
+    (s, e) => {
+      if (e.type === 'write.invoke' && e.client.startsWith('user-')) pageWrites.set(e.op, e.user);
+      const user = e.type === 'write.ok' ? pageWrites.get(e.op) : undefined;
+      if (e.type === 'write.ok' && user !== undefined) placed[user] = [...(placed[user] ?? []), ...e.orderIds];
+      return STORY_EVENTS.has(e.type) ? addToStory(s, e, lab.cluster.history) : s;
+    },
+    { phases: [], lost: [], rewound: [] } as FailoverStory,
+  );
+  return { placed, failoverStory: story };
+}
+
+/**
  * Feeds the store from the engine. The cluster notifies after every clock event (many per
  * frame when busy), so snapshots are published at most once per animation frame, and the
- * history's new events go to the read checker (a worker) at the same pace.
+ * history's new events go to the read checker (a worker) at the same pace. Connecting
+ * another lab (reset, step back) first disconnects the one before and starts the page's
+ * own memory afresh from the new cluster's history.
  */
 export function connectLab(lab: Lab): () => void {
+  disconnect?.();
   connected = lab;
   let frame = 0;
   const checker = startReadChecker(
-    (reads) => useLab.setState({ reads }),
+    (reads) => {
+      if (connected === lab) useLab.setState({ reads });
+    },
     (error) => logActivity('error', `The consistency checker stopped: ${error}`),
   );
   const publish = () => {
@@ -216,14 +267,22 @@ export function connectLab(lab: Lab): () => void {
   const offWatch = useLab.subscribe((s, prev) => {
     if (s.lastRead?.op !== prev.lastRead?.op) publishSoon();
   });
-  const { healthCheck, failoverTimings } = lab.cluster.settings;
-  useLab.setState({
+  const { healthCheck, failoverTimings, seed } = lab.cluster.settings;
+  useLab.setState((s) => ({
     phase: 'running',
-    readyAtMs: lab.readyAtMs,
+    readyAtMs: s.readyAtMs ?? lab.readyAtMs,
+    generation: s.generation + 1,
+    seed,
     failoverConfig: { autoFailover: true, health: { ...healthCheck }, timings: { ...failoverTimings } },
-  });
+    ...pageStateFrom(lab),
+    lastWrite: undefined,
+    lastRead: undefined,
+    check: undefined,
+    reads: undefined,
+    downtimes: [],
+  }));
   publish();
-  return () => {
+  disconnect = () => {
     offCluster();
     offDriver();
     offFailover();
@@ -231,7 +290,9 @@ export function connectLab(lab: Lab): () => void {
     cancelAnimationFrame(frame);
     checker.stop();
     connected = undefined;
+    disconnect = undefined;
   };
+  return disconnect;
 }
 
 export function bootFailed(message: string): void {

@@ -1,5 +1,6 @@
 /**
  * Keyboard shortcuts for the clock: Space plays or pauses, Right arrow steps one event,
+ * Left arrow steps a second back,
  * `+` (or `=`) plays faster and `-` slower. They stay out of the way of form controls and
  * buttons, where those keys already mean something (Space presses a button, Right arrow
  * moves a select, `+` is text in a textarea). Also pauses the clock when the tab is hidden
@@ -7,7 +8,7 @@
  */
 import { useEffect } from 'react';
 import { create } from 'zustand';
-import { faster, pause, slower, step, togglePlay } from './commands.ts';
+import { faster, pause, slower, step, stepBack, togglePlay } from './commands.ts';
 import { useLab } from './store.ts';
 
 const OWNS_KEYS = 'input, textarea, select, button, a[href], summary, [contenteditable]:not([contenteditable="false"])';
@@ -39,6 +40,9 @@ export function useClockShortcuts(enabled: boolean): void {
       } else if (e.key === 'ArrowRight') {
         e.preventDefault();
         void step();
+      } else if (e.key === 'ArrowLeft' && !e.repeat) {
+        e.preventDefault();
+        void stepBack();
       }
     };
     window.addEventListener('keydown', onKeyDown);

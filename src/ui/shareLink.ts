@@ -1,0 +1,15 @@
+/**
+ * What a share link carries: `?seed=42` boots the page's cluster with that seed, so a
+ * class can open the same run. A bad value is reported, never fatal. Pure; no DOM.
+ */
+
+/** The seed a share link asks for, or why it cannot be used. */
+export function seedFromUrl(search: string): { seed?: number; error?: string } {
+  const raw = new URLSearchParams(search).get('seed');
+  if (raw === null) return {};
+  const seed = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(seed)) {
+    return { error: `The link's seed "${raw}" is not a whole number of 0 or more, so the default seed is used.` };
+  }
+  return { seed };
+}
