@@ -44,7 +44,7 @@ export function Timeline() {
     return tracker.current.update(history, snapshot?.nowMs ?? 0);
   }, [snapshot]);
   const marks = useMemo(
-    () => (reads ? anomalyMarks([...reads.watched, ...reads.recentAnomalous].map((r) => r.verdict)) : []),
+    () => (reads ? anomalyMarks([...reads.watched, ...reads.markedAnomalous].map((r) => r.verdict)) : []),
     [reads],
   );
   const layout = useMemo(() => layoutTimeline({ ops, marks, nowMs, width }), [ops, marks, nowMs, width]);

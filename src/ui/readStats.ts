@@ -10,6 +10,11 @@ import type { Recorded } from '../engine/history.ts';
 
 export const RECENT_READS = 20;
 
+/** Anomalous reads are kept for the timeline over this much engine time (its window, and margin). */
+export const MARKED_WINDOW_MS = 20_000;
+/** At most this many of them (the newest), so a long overloaded run stays cheap to send and draw. */
+export const MARKED_MAX = 1000;
+
 /** What routing decided for one read (from its read.invoke and read.ok events). */
 export interface ReadRoute {
   /** The node routing chose; a waiting read may still fall back to the primary. */
@@ -40,6 +45,8 @@ export interface ReadStats {
   recent: ReadRow[];
   /** The latest reads with an anomaly, newest first. */
   recentAnomalous: ReadRow[];
+  /** Every read with an anomaly that began in the last MARKED_WINDOW_MS (at most MARKED_MAX), newest first: the timeline's marks. */
+  markedAnomalous: ReadRow[];
   /** The reads the page asked about (its own), once classified. */
   watched: ReadRow[];
 }
@@ -97,6 +104,11 @@ export class ReadStatsTracker {
       for (const a of v.anomalies) anomalies[a]++;
     }
     latencies.sort((a, b) => a - b);
+    const markedAnomalous: ReadRow[] = [];
+    const sinceMs = (verdicts.at(-1)?.at ?? 0) - MARKED_WINDOW_MS;
+    for (let i = verdicts.length - 1; i >= 0 && verdicts[i].at >= sinceMs && markedAnomalous.length < MARKED_MAX; i--) {
+      if (verdicts[i].anomalies.length > 0) markedAnomalous.push(row(verdicts[i]));
+    }
     const recentAnomalous: ReadRow[] = [];
     for (let i = verdicts.length - 1; i >= 0 && recentAnomalous.length < RECENT_READS; i--) {
       if (verdicts[i].anomalies.length > 0) recentAnomalous.push(row(verdicts[i]));
@@ -112,6 +124,7 @@ export class ReadStatsTracker {
       p99Ms: percentile(latencies, 0.99),
       recent: verdicts.slice(-RECENT_READS).reverse().map(row),
       recentAnomalous,
+      markedAnomalous,
       watched,
     };
   }
