@@ -34,6 +34,8 @@ test('a preset played in the page gives the CLI result for the same seed', async
 
   // The run goes step by step: some step is current while it plays.
   await expect(steps.locator('[aria-current="step"]')).toHaveCount(1, { timeout: 60_000 });
+  // At the top of the page too, while it plays.
+  await expect(page.getByRole('region', { name: 'Scenario progress' })).toContainText(/step \d+ of 12/);
   await snap(page, 'scenario-playing');
   const result = panel.getByRole('region', { name: 'Scenario result' });
   await expect(result.getByRole('status')).toContainText('Finished.', { timeout: 90_000 });

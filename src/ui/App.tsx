@@ -17,7 +17,7 @@ import { ReadsPanel } from './ReadsPanel.tsx';
 import { ReplicationPanel } from './ReplicationPanel.tsx';
 import { RoutingPanel } from './RoutingPanel.tsx';
 import { RunControls } from './RunControls.tsx';
-import { ScenarioPanel } from './ScenarioPanel.tsx';
+import { ScenarioPanel, ScenarioStrip } from './ScenarioPanel.tsx';
 import { SqlConsole } from './SqlConsole.tsx';
 import { StatReplication } from './StatReplication.tsx';
 import { useLab } from './store.ts';
@@ -48,10 +48,11 @@ export function App() {
           <>
             <FailoverStatus />
             <Narration />
-            <ScenarioPanel />
+            <ScenarioStrip />
             <Topology />
             {/* A new cluster (reset, step back) has a new history: the timeline starts over with it. */}
             <Timeline key={generation} />
+            <ScenarioPanel />
             <NodeTable />
             <div className="app-tier">
               <RoutingPanel />

@@ -214,3 +214,30 @@ function SummaryFacts({ summary, ownCommands }: { summary: ScenarioSummary; ownC
     </>
   );
 }
+
+/**
+ * While a scenario plays, one line at the top of the page: which step it has reached and
+ * the instructor's note for it, so the class need not scroll to the steps list.
+ */
+export function ScenarioStrip() {
+  const run = useLab((s) => s.scenarioRun);
+  const nowMs = useLab((s) => s.snapshot?.nowMs ?? 0);
+  if (!run || run.status === 'done') return null;
+  const { steps } = run.scenario;
+  const index = currentStep(run.scenario, nowMs);
+  const step = index >= 0 ? steps[index] : undefined;
+  return (
+    <section className="scenario-strip" aria-label="Scenario progress">
+      <strong>{run.scenario.name}</strong>{' '}
+      {step ? (
+        <>
+          step {index + 1} of {steps.length}: <code>{describeStep(step)}</code>
+          {step.note && <span className="step-note"> {step.note}</span>}
+        </>
+      ) : (
+        `starts in ${formatEngineTime(stepTimes(steps).times[0] - nowMs)}`
+      )}
+      {run.status !== 'playing' && <span className="muted"> · {STATUS_TEXT[run.status]}</span>}
+    </section>
+  );
+}
