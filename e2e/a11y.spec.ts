@@ -1,9 +1,24 @@
 /**
  * An accessibility check of the running app with axe-core: after booting, placing an order
- * and running a side-by-side query in the SQL console (one row marked), the page has no violation.
+ * and running a side-by-side query in the SQL console (one row marked), the page has no
+ * violation; nor once a scenario has played (its steps, result and a bad file's errors shown).
  */
 import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
 import { expect, test } from './helpers.ts';
+
+async function expectNoViolations(page: Page): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    const summary = violations.map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.failureSummary}`).join('\n')}`,
+    );
+    if (summary.length > 0) console.log(`[${scheme}]\n${summary.join('\n')}`);
+    expect(summary, `axe violations (${scheme})`).toEqual([]);
+  }
+}
 
 test('the main page has no axe violations', async ({ page }) => {
   await page.goto('/');
@@ -23,15 +38,25 @@ test('the main page has no axe violations', async ({ page }) => {
   // A still page for axe: pause the clock.
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+  await expectNoViolations(page);
+});
 
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    const summary = violations.map(
-      (v) =>
-        `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.failureSummary}`).join('\n')}`,
-    );
-    if (summary.length > 0) console.log(`[${scheme}]\n${summary.join('\n')}`);
-    expect(summary, `axe violations (${scheme})`).toEqual([]);
-  }
+test('a played scenario and a rejected file have no axe violations', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('table', { name: 'Nodes' })).toBeVisible({ timeout: 60_000 });
+  const panel = page.getByRole('region', { name: 'Scenarios' });
+  await panel.getByRole('button', { name: 'Start scenario' }).click();
+  await expect(page.getByRole('region', { name: 'Scenario progress' })).toBeVisible({ timeout: 60_000 });
+  await expectNoViolations(page);
+  await expect(panel.getByRole('region', { name: 'Scenario result' }).getByRole('status')).toContainText('Finished.', {
+    timeout: 60_000,
+  });
+  await panel.getByText('Summary as JSON').click();
+  await panel.getByLabel('Open a scenario file').setInputFiles({
+    name: 'bad.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"version": 2}'),
+  });
+  await expect(panel.getByRole('alert')).toBeVisible();
+  await expectNoViolations(page);
 });

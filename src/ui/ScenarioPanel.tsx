@@ -209,7 +209,11 @@ function SummaryFacts({ summary, ownCommands }: { summary: ScenarioSummary; ownC
         <a href={download} download={`${summary.scenario}-seed-${summary.seed}.json`}>
           Download the summary
         </a>
-        <pre data-testid="scenario-summary-json">{json}</pre>
+        {/* It scrolls, so keyboards must reach it (tabIndex) and screen readers need its name. */}
+        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable */}
+        <section className="json-scroll" aria-label="Summary JSON" tabIndex={0}>
+          <pre data-testid="scenario-summary-json">{json}</pre>
+        </section>
       </details>
     </>
   );
