@@ -6,10 +6,14 @@
  *   single-row inserts into one PGlite
  * - hour: wall time of 1 virtual hour with a write every second and a read every 100 ms
  * - memory per node
+ * - chromium: the app's production build in headless Chromium (bench/chromium.ts): page
+ *   load to a running cluster, frame times under load, memory per node; `{ error }` when
+ *   Chromium cannot run. BENCH_CHROMIUM=0 skips it.
  */
 import { PGlite } from '@electric-sql/pglite';
 import { inProcessFactory, loadSnapshot } from '../src/cli/nodeFactory.ts';
 import { Cluster } from '../src/engine/cluster.ts';
+import { benchChromiumSafe } from './chromium.ts';
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
@@ -116,6 +120,8 @@ async function main() {
   const concurrent = await pipelineWritesPerSec(n, true);
   log('one virtual hour...');
   const hour = await benchHour();
+  log('chromium...');
+  const chromium = process.env.BENCH_CHROMIUM === '0' ? { skipped: 'BENCH_CHROMIUM=0' } : await benchChromiumSafe();
   const result = {
     machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
     boot,
@@ -130,6 +136,7 @@ async function main() {
       seedPeakWritesPerSec: 1400,
     },
     hour,
+    chromium,
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
