@@ -1,9 +1,56 @@
 /// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * src/browser/preboot.ts starts the database nodes booting (see there). Vite would bundle it
+ * into the app's entry with index.html's other script, where it could only run once the
+ * whole app has loaded and parsed; so the build makes it an entry of its own and puts its
+ * script (and a preload of the chunks it imports) ahead of the app's. The dev server serves
+ * index.html's tag as written.
+ */
+function prebootEntry(): Plugin[] {
+  const tag = /[ \t]*<script type="module" src="\/src\/browser\/preboot\.ts"><\/script>\n?/;
+  let base = '/';
+  return [
+    {
+      name: 'replica-lab-preboot:entry',
+      apply: 'build',
+      config: () => ({
+        build: { rollupOptions: { input: { index: 'index.html', preboot: 'src/browser/preboot.ts' } } },
+      }),
+      transformIndexHtml: { order: 'pre', handler: (html) => html.replace(tag, '') },
+    },
+    {
+      name: 'replica-lab-preboot:tag',
+      apply: 'build',
+      configResolved(config) {
+        base = config.base;
+      },
+      transformIndexHtml: {
+        order: 'post',
+        handler(html, ctx) {
+          const chunk = Object.values(ctx.bundle ?? {}).find(
+            (c) => c.type === 'chunk' && c.isEntry && c.name === 'preboot',
+          );
+          if (chunk?.type !== 'chunk') throw new Error('preboot: the build has no preboot entry');
+          const tags = [
+            ...chunk.imports.map((file) => `<link rel="modulepreload" crossorigin href="${base}${file}">`),
+            `<script type="module" crossorigin src="${base}${chunk.fileName}"></script>`,
+          ];
+          // Ahead of the first script: module scripts run in document order.
+          return html.replace(
+            /([ \t]*)<script/,
+            (_, indent: string) => `${tags.map((t) => indent + t).join('\n')}\n${indent}<script`,
+          );
+        },
+      },
+    },
+  ];
+}
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), prebootEntry()],
   // PGlite ships its own .wasm/.data files; pre-bundling breaks their loading.
   optimizeDeps: { exclude: ['@electric-sql/pglite'] },
   worker: { format: 'es' },

@@ -34,6 +34,8 @@ export interface WorkerNodeOptions {
   timeoutMs?: number;
   /** For booting each node (once the shared assets are loaded); default 30 s or timeoutMs if longer. */
   bootTimeoutMs?: number;
+  /** Starts the workers (their script loads) at once but boots them only once this settles. */
+  initAfter?: Promise<unknown>;
   /** Worker names, shown in devtools; default `db-node-<i>`. */
   names?: readonly string[];
 }
@@ -252,6 +254,7 @@ export async function bootWorkerNodes(
   const nodes = names.map((name) => startWorker(name, timeoutMs));
   try {
     const assets = await (options.assets ?? loadWorkerAssets(options.snapshotUrl));
+    await options.initAfter?.catch(() => undefined);
     const booted = await Promise.allSettled(
       nodes.map((node, i) => init(node, names[i], assets, roles[i], bootTimeoutMs)),
     );
@@ -270,13 +273,19 @@ const prebooted = new Map<string, { role: NodeRole; node: Promise<NodeHandle> }>
 /**
  * Starts booting nodes before anything asks for them (preboot.ts, the page's first script,
  * runs it while the app's own bundle still loads): with the default assets, timeouts and
- * the given worker names. bootWorkerNode hands each out once, to the first call with the
- * same name and role and the default assets; any other call boots a new node as usual.
+ * the given worker names. The first node boots alone and the rest once it is up: every node
+ * runs the same startup code, so the later ones find pglite.wasm's functions already
+ * compiled (V8 compiles them lazily, on first call, for all workers sharing the module)
+ * instead of all compiling them at once on a machine with few cores. bootWorkerNode hands
+ * each node out once, to the first call with the same name and role and the default assets;
+ * any other call boots a new node as usual.
  */
 export function prebootWorkerNodes(nodes: readonly { name: string; role: NodeRole }[]): void {
+  let first: Promise<unknown> | undefined;
   for (const { name, role } of nodes) {
     if (prebooted.has(name)) continue;
-    const node = bootWorkerNodes([role], { names: [name] }).then(([n]) => n);
+    const node = bootWorkerNodes([role], { names: [name], initAfter: first }).then(([n]) => n);
+    first ??= node;
     // Reported to whoever takes the node; the no-op only stops an unhandled rejection.
     node.catch(() => undefined);
     prebooted.set(name, { role, node });
