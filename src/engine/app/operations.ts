@@ -1,0 +1,374 @@
+/**
+ * What clients do through the app tier, as clock events: place an order, read "my orders",
+ * browse products, run the analytics query. Owns operation numbering and the reads
+ * waiting for a replica to replay a session's last write (lsn-wait); routing decisions
+ * come from routing.ts, everything else from the cluster facade through `OperationsHost`.
+ * Journaling stays in the facade: these methods are what a journaled command runs.
+ */
+import type { VirtualClock } from '../clock.ts';
+import type { NodeStatus } from '../clusterMachine.ts';
+import { Later, later, runCommand } from '../commandEvent.ts';
+import { sqlLiteral } from '../db/applySql.ts';
+import { type CapturedTxn, type NodeHandle, type QueryResult, SqlError, type SqlValue } from '../db/types.ts';
+import type { FailoverOrchestrator } from '../failover/orchestrator.ts';
+import type { History } from '../history.ts';
+import type { SeededRandom } from '../random.ts';
+import type { CommitAcks } from '../replication/commitAcks.ts';
+import type { LogEntry } from '../replication/primaryLog.ts';
+import type { ReplicaStream } from '../replication/replicaStream.ts';
+import { type ClusterSettings, CURRENT_PRIMARY, PRIMARY } from '../settings.ts';
+import type { AppServer, AppTier, DataKind } from './appTier.ts';
+import { DEFAULT_RYW, decideRead, type ReadDecision } from './routing.ts';
+
+/** Virtual wall-clock origin: the seed's story starts on 2025-11-17 at 10:00:00.000 UTC. */
+export const EPOCH_MS = Date.UTC(2025, 10, 17, 10, 0, 0);
+
+/** What a client sees when the server is down: libpq's connection error. */
+export const CONNECTION_REFUSED = 'could not connect to server: Connection refused';
+
+/** Shown with an order when the optimistic-UI strategy is on (the seed's solution 3). */
+export const OPTIMISTIC_MESSAGE = 'Order placed! It may take a few seconds to appear in your order history.';
+
+export interface WriteOutcome {
+  op: number;
+  ok: boolean;
+  node: string;
+  orderId?: number;
+  lsn?: number;
+  /** With the optimistic-UI strategy: the honest message shown to the customer. */
+  message?: string;
+  error?: string;
+  code?: string;
+}
+
+export interface ReadOutcome {
+  op: number;
+  ok: boolean;
+  node: string;
+  orderIds: number[];
+  replayLsn?: number;
+  error?: string;
+  code?: string;
+}
+
+/** What the client operations may use of the cluster. */
+export interface OperationsHost {
+  readonly clock: VirtualClock;
+  readonly history: History;
+  readonly settings: ClusterSettings;
+  readonly random: SeededRandom;
+  readonly app: AppTier;
+  readonly acks: CommitAcks;
+  readonly streams: ReadonlyMap<string, ReplicaStream>;
+  readonly failover: Pick<FailoverOrchestrator, 'leader' | 'endpoint' | 'noteSplitBrain' | 'noteAcked'>;
+  resolve(node: string): string;
+  primaryName(): string;
+  readReplicaNames(): string[];
+  statusOf(node: string): NodeStatus;
+  db(node: string): NodeHandle;
+  /** Records committed transactions in the log and ships them; returns the new entries. */
+  commit(txns: CapturedTxn[], endLsn: number, node: string): LogEntry[];
+  commitCaptured(err: SqlError, node: string): void;
+  countOp(node: string): void;
+  behindMsOf(node: string): number;
+  replayLsnOf(node: string): number;
+}
+
+export class ClientOperations {
+  private nextOp = 0;
+  private readonly replayWaiters = new Set<{ node: string; lsn: number; done: (ok: boolean) => void }>();
+
+  constructor(private readonly host: OperationsHost) {}
+
+  /**
+   * Places an order as `user` (the seed's createOrder: one INSERT into orders). Sent to
+   * `node` directly when given (as a client that reaches that node would), otherwise
+   * through an app server (`via`, or the load balancer's pick) to the current primary.
+   */
+  placeOrder(args: {
+    user: number;
+    total: number;
+    node?: string;
+    via?: string;
+    client?: string;
+  }): Promise<WriteOutcome> {
+    const host = this.host;
+    return runCommand<WriteOutcome>(host.clock, 'placeOrder', async () => {
+      const server = args.node ? undefined : host.app.server(args.via);
+      const node = host.resolve(args.node ?? host.failover.endpoint);
+      const op = ++this.nextOp;
+      host.history.record({
+        type: 'write.invoke',
+        op,
+        client: args.client ?? `user-${args.user}`,
+        user: args.user,
+        node,
+        action: 'placeOrder',
+        total: args.total,
+        ...(server ? { via: server.name } : {}),
+      });
+      const order = placeOrderRow(args.user, args.total, EPOCH_MS + host.clock.now());
+      const fail = (error: string, code?: string) =>
+        later<WriteOutcome>(host.clock, host.settings.commitMs, () => {
+          host.history.record({ type: 'write.fail', op, node, error, code });
+          return { op, ok: false, node, error, code };
+        });
+      if (host.statusOf(node) !== 'up') return fail(CONNECTION_REFUSED);
+      try {
+        const result = await host.db(node).insert('orders', [order]);
+        const [entry] = host.commit(result.txns, result.endLsn, node);
+        host.countOp(node);
+        const orderId = Number(result.results[0]?.rows[0]?.order_id);
+        const lsn = entry?.lsn ?? result.endLsn;
+        const acknowledge = (): WriteOutcome => {
+          host.history.record({
+            type: 'write.ok',
+            op,
+            node,
+            lsn,
+            xid: entry?.xid ?? 0,
+            entry: entry?.index ?? 0,
+            orderIds: entry?.orderIds ?? [],
+          });
+          if (server) host.app.noteWrite(server, args.user, host.clock.now(), lsn);
+          if (node !== host.failover.leader) host.failover.noteSplitBrain(node);
+          else if (entry) host.failover.noteAcked(entry.index);
+          const optimistic = host.app.strategies.orders.name === 'optimistic';
+          return { op, ok: true, node, orderId, lsn, ...(optimistic ? { message: OPTIMISTIC_MESSAGE } : {}) };
+        };
+        // The local commit takes commitMs; then the mode decides how long the client waits.
+        return new Later(
+          new Promise<WriteOutcome>((resolve) => {
+            host.clock.schedule(host.settings.commitMs, () => {
+              if (host.statusOf(node) !== 'up') {
+                // The server died before the commit returned: the client sees an error.
+                const error = 'server closed the connection unexpectedly';
+                host.history.record({ type: 'write.fail', op, node, error });
+                resolve({ op, ok: false, node, error });
+              } else if (!entry || node !== host.failover.leader) resolve(acknowledge());
+              else
+                host.acks.waitFor(
+                  { op, entry: entry.index, kind: 'orders', orderIds: entry.orderIds },
+                  () => resolve(acknowledge()),
+                  (reason) => {
+                    host.history.record({ type: 'write.fail', op, node, error: reason });
+                    resolve({ op, ok: false, node, error: reason });
+                  },
+                );
+            });
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof SqlError)) throw err;
+        host.commitCaptured(err, node);
+        return fail(err.message, err.info.code);
+      }
+    });
+  }
+
+  /** "My orders": a user's order ids, from `node`, or as the app tier routes the read. */
+  readOrders(args: { user: number; node?: string; via?: string; client?: string }): Promise<ReadOutcome> {
+    return this.read('readOrders', 'orders', args, (node) => {
+      // While a synchronous commit waits for its standby, other sessions on the primary do
+      // not see its row (PostgreSQL keeps the transaction in progress until then).
+      const hidden = node === this.host.primaryName() ? this.host.acks.waitingOrderIds() : [];
+      const filter = hidden.length ? ` AND order_id <> ALL('{${hidden.map(int).join(',')}}'::int[])` : '';
+      return this.readQuery(
+        node,
+        `SELECT order_id FROM orders WHERE user_id = ${int(args.user)}${filter} ORDER BY order_id`,
+      ).then((r) => r.rows.map((row) => Number(row.order_id)));
+    });
+  }
+
+  /** Browses a category of products (reads that tolerate staleness: the seed's async data). */
+  browse(args: {
+    user: number;
+    category?: string;
+    node?: string;
+    via?: string;
+    client?: string;
+  }): Promise<ReadOutcome> {
+    const category = args.category ?? 'Electronics';
+    return this.read('browse', 'products', args, async (node) => {
+      await this.readQuery(
+        node,
+        `SELECT product_id, name, price FROM products WHERE category = ${sqlLiteral(category)} ORDER BY product_id`,
+      );
+      return [];
+    });
+  }
+
+  /**
+   * The seed's getTopSellingProducts on its dedicated analytics replica (the last replica):
+   * a heavy query that keeps that replica busy, so its replay falls behind.
+   */
+  analyticsQuery(args: { user?: number; client?: string }): Promise<ReadOutcome> {
+    const node = this.host.readReplicaNames().at(-1) ?? PRIMARY;
+    const reason = `the seed sends heavy analytics to its dedicated replica, ${node}`;
+    return this.read(
+      'analyticsQuery',
+      'analytics',
+      { user: args.user ?? 0, client: args.client, node, reason },
+      async (n) => {
+        await this.readQuery(
+          n,
+          `SELECT p.product_id, p.name, sum(oi.quantity) AS total_sold
+           FROM products p JOIN order_items oi ON p.product_id = oi.product_id
+          GROUP BY p.product_id ORDER BY total_sold DESC LIMIT 100`,
+        );
+        this.host.streams.get(n)?.occupy(this.host.settings.analyticsCostMs);
+        return [];
+      },
+    );
+  }
+
+  /**
+   * One read: routed (unless `node` is given), possibly waiting for a replica to replay the
+   * session's last write (lsn-wait), run, and recorded with the node that served it.
+   */
+  private read(
+    action: string,
+    kind: DataKind | 'analytics',
+    args: { user: number; node?: string; via?: string; client?: string; reason?: string },
+    run: (node: string) => Promise<number[]>,
+  ): Promise<ReadOutcome> {
+    const host = this.host;
+    return runCommand<ReadOutcome>(host.clock, action, async () => {
+      const server = args.node ? undefined : host.app.server(args.via);
+      const decision: ReadDecision = server
+        ? this.route(server, args.user, kind)
+        : { node: host.resolve(args.node ?? CURRENT_PRIMARY), reason: args.reason ?? 'sent straight to this node' };
+      const op = ++this.nextOp;
+      const startedAt = host.clock.now();
+      host.history.record({
+        type: 'read.invoke',
+        op,
+        client: args.client ?? `user-${args.user}`,
+        user: args.user,
+        node: decision.node,
+        action,
+        reason: decision.reason,
+        ...(server ? { via: server.name } : {}),
+      });
+      const finish = (node: string) => this.finishRead(op, node, startedAt, run);
+      if (decision.waitForLsn === undefined) return finish(decision.node);
+      // Waiting happens in engine time: the read resumes as a new event once the replica has
+      // replayed the session's last write, or falls back to the primary at the timeout.
+      const { node, waitForLsn, timeoutMs, fallback } = decision;
+      return new Later(
+        new Promise<ReadOutcome>((resolve, reject) => {
+          this.whenReplayed(node, waitForLsn, timeoutMs, (caughtUp) =>
+            host.clock.schedule(0, async () => {
+              try {
+                (await finish(caughtUp ? node : fallback)).promise.then(resolve, reject);
+              } catch (err) {
+                reject(err);
+              }
+            }),
+          );
+        }),
+      );
+    });
+  }
+
+  /** Runs a routed read on `node` and records its result `readMs` later. */
+  private async finishRead(
+    op: number,
+    node: string,
+    startedAt: number,
+    run: (node: string) => Promise<number[]>,
+  ): Promise<Later<ReadOutcome>> {
+    const host = this.host;
+    const fail = (error: string, code?: string) =>
+      later<ReadOutcome>(host.clock, host.settings.readMs, () => {
+        host.history.record({ type: 'read.fail', op, node, error, code });
+        return { op, ok: false, node, orderIds: [], error, code };
+      });
+    if (host.statusOf(node) !== 'up') return fail(CONNECTION_REFUSED);
+    const replayLsn = host.replayLsnOf(node);
+    const lagMs = host.behindMsOf(node);
+    try {
+      const orderIds = await run(node);
+      host.countOp(node);
+      const waitedMs = host.clock.now() - startedAt;
+      return later<ReadOutcome>(host.clock, host.settings.readMs, () => {
+        host.history.record({ type: 'read.ok', op, node, orderIds, replayLsn, lagMs, waitedMs });
+        return { op, ok: true, node, orderIds, replayLsn };
+      });
+    } catch (err) {
+      if (!(err instanceof SqlError)) throw err;
+      return fail(err.message, err.info.code);
+    }
+  }
+
+  /** Routing of one read by an app server: read-your-writes rule first, then the read policy. */
+  private route(server: AppServer, user: number, kind: DataKind | 'analytics'): ReadDecision {
+    const host = this.host;
+    const strategy = kind === 'analytics' ? DEFAULT_RYW : host.app.strategies[kind];
+    const decision = decideRead({
+      user,
+      nowMs: host.clock.now(),
+      primary: host.primaryName(),
+      replicas: host.readReplicaNames().map((name) => ({
+        name,
+        available: host.statusOf(name) === 'up',
+        behindMs: host.behindMsOf(name),
+        replayLsn: host.replayLsnOf(name),
+      })),
+      policy: host.app.policy,
+      strategy,
+      session: host.app.session(server, user),
+      rrIndex: server.rrIndex,
+      random: host.app.policy === 'random' ? host.random.next() : 0,
+    });
+    if (decision.advance) server.rrIndex++;
+    return decision;
+  }
+
+  /**
+   * Calls `then(true)` once `node` has replayed `lsn` (as a client polling
+   * pg_last_wal_replay_lsn() would see), or `then(false)` after `timeoutMs` without it.
+   * `then` runs inside the event that decided it; it must not wait on the clock.
+   */
+  private whenReplayed(node: string, lsn: number, timeoutMs: number, then: (caughtUp: boolean) => void): void {
+    if (this.host.replayLsnOf(node) >= lsn) {
+      then(true);
+      return;
+    }
+    let timer: number | undefined;
+    const waiter = {
+      node,
+      lsn,
+      done: (ok: boolean) => {
+        this.replayWaiters.delete(waiter);
+        if (timer !== undefined) this.host.clock.cancel(timer);
+        then(ok);
+      },
+    };
+    if (Number.isFinite(timeoutMs)) timer = this.host.clock.schedule(timeoutMs, () => waiter.done(false));
+    this.replayWaiters.add(waiter);
+  }
+
+  /** `node` replayed up to `lsn`: resumes the reads waiting for it. */
+  wakeReplayWaiters(node: string, lsn: number): void {
+    for (const w of this.replayWaiters) if (w.node === node && lsn >= w.lsn) w.done(true);
+  }
+
+  private async readQuery(node: string, sql: string): Promise<QueryResult> {
+    await this.host.streams.get(node)?.writeReplayed();
+    const [result] = await this.host.db(node).exec(sql);
+    return result;
+  }
+}
+
+function int(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new Error(`expected an integer, got ${n}`);
+  return String(n);
+}
+
+/** The seed's createOrder: `INSERT INTO orders (user_id, total_amount, status) ... RETURNING order_id`. */
+export function placeOrderRow(user: number, total: number, createdAtMs: number): Record<string, SqlValue> {
+  if (!Number.isSafeInteger(user)) throw new Error(`expected a whole number for user, got ${user}`);
+  if (!Number.isFinite(total)) throw new Error(`expected a number for total, got ${total}`);
+  return { user_id: user, total_amount: total, status: 'PENDING', created_at: new Date(createdAtMs).toISOString() };
+}

@@ -1,0 +1,367 @@
+/**
+ * Failover orchestration, the effects behind the failover machine's hooks: which node is
+ * primary and where clients' writes go, electing a candidate, promoting it (fencing the
+ * old primary, accounting for lost writes), repointing the replicas (pg_rewind), an old
+ * primary's rejoin by a fresh copy, and split brain. It owns that state; it reaches the
+ * nodes, streams and log only through the narrow `FailoverHost` the cluster facade gives it.
+ */
+import type { VirtualClock } from '../clock.ts';
+import type { ClusterMachineEvent, NodeStatus } from '../clusterMachine.ts';
+import type { CapturedTxn, NodeHandle } from '../db/types.ts';
+import type { FailoverHooks } from '../failoverMachine.ts';
+import type { History } from '../history.ts';
+import type { CommitAcks } from '../replication/commitAcks.ts';
+import type { LogEntry, PrimaryLog } from '../replication/primaryLog.ts';
+import type { ReplicaStream } from '../replication/replicaStream.ts';
+import { type ClusterSettings, PRIMARY, type ReplicaSettings, resolveSettings, STANDBY } from '../settings.ts';
+import { chooseCandidate, MAX_LAG_BYTES_DEFAULT, type PromotionPolicy } from './candidate.ts';
+import { copyTablesSql, rewindSql } from './rewind.ts';
+
+/** One automatic failover, as the summary reports it. */
+export interface FailoverRecord {
+  oldPrimary: string;
+  detectedAt: number;
+  promoted?: string;
+  promotedAt?: number;
+  endpointMovedAt?: number;
+}
+
+/**
+ * After a promotion the node's sequences continue from their last WAL-logged value, 32
+ * ahead of the last id used (PostgreSQL logs sequences in steps of 32): rows 1-4 on the old
+ * primary, then 34 on the promoted standby.
+ */
+export const SEQUENCE_AFTER_PROMOTION_SQL = ['orders.order_id', 'order_items.order_item_id']
+  .map((c) => {
+    const [t, col] = c.split('.');
+    return `SELECT setval(pg_get_serial_sequence('${t}', '${col}'), greatest(33 * ceil(coalesce(max(${col}), 0) / 33.0)::int, 1), max(${col}) IS NOT NULL) FROM ${t};`;
+  })
+  .join('\n');
+
+/** What the orchestrator may use of the cluster (all of it engine state the facade owns). */
+export interface FailoverHost {
+  readonly clock: VirtualClock;
+  readonly history: History;
+  readonly settings: ClusterSettings;
+  readonly acks: CommitAcks;
+  /** The replication streams by replica name: a promotion removes one, repointing replaces them. */
+  readonly streams: Map<string, ReplicaStream>;
+  log(): PrimaryLog;
+  /** Replaces the primary's log (a promotion forks a new timeline). */
+  setLog(log: PrimaryLog): void;
+  statusOf(node: string): NodeStatus;
+  isPartitioned(node: string): boolean;
+  /** Sends an event to the nodes' lifecycle machine (KILL, SET_ROLE). */
+  sendNodeEvent(event: ClusterMachineEvent): void;
+  db(node: string): NodeHandle;
+  stream(node: string): ReplicaStream;
+  replicaNames(): string[];
+  makeStream(name: string, settings: ReplicaSettings, startLsn: number, startIndex: number): ReplicaStream;
+  currentWalLsn(node: string): Promise<number>;
+  shipAll(): void;
+}
+
+export class FailoverOrchestrator {
+  /** The node replicas follow and the failover manager watches ("current-primary"). */
+  private leaderNode = PRIMARY;
+  /** Where clients' writes go (the seed's DNS name); it moves last in a failover. */
+  private endpointNode = PRIMARY;
+  /** Old primaries fenced at a promotion: they rejoin as replicas, never take writes on their own. */
+  readonly fenced = new Set<string>();
+  /** Transactions acknowledged by a node that was no longer the primary replicas follow (split brain). */
+  readonly divergent = new Map<string, LogEntry[]>();
+  private fencingOn = true;
+  private policy: PromotionPolicy = 'most-up-to-date';
+  private lagBytesMax = MAX_LAG_BYTES_DEFAULT;
+  readonly records: FailoverRecord[] = [];
+  private splitBrainSeen = false;
+  /** The newest log entry acknowledged to a client on the current timeline. */
+  private lastAckedEntry = 0;
+  /** The old timeline's entries after the last promotion's fork point (what it threw away). */
+  private oldTail: LogEntry[] = [];
+  private forkAt = { index: 0, lsn: 0 };
+
+  constructor(private readonly host: FailoverHost) {}
+
+  get leader(): string {
+    return this.leaderNode;
+  }
+
+  get endpoint(): string {
+    return this.endpointNode;
+  }
+
+  get fencing(): boolean {
+    return this.fencingOn;
+  }
+
+  get promotionPolicy(): PromotionPolicy {
+    return this.policy;
+  }
+
+  get maxLagBytes(): number {
+    return this.lagBytesMax;
+  }
+
+  get splitBrain(): boolean {
+    return this.splitBrainSeen;
+  }
+
+  setFencing(on: boolean): void {
+    this.fencingOn = on;
+  }
+
+  setPromotionPolicy(policy: PromotionPolicy, maxLagBytes?: number): void {
+    this.policy = policy;
+    if (maxLagBytes !== undefined) this.lagBytesMax = maxLagBytes;
+  }
+
+  /** A write on the current primary was acknowledged: candidates must have it (sync mode). */
+  noteAcked(entryIndex: number): void {
+    this.lastAckedEntry = Math.max(this.lastAckedEntry, entryIndex);
+  }
+
+  /**
+   * What a primary the replicas no longer follow (partitioned or unfenced old primary)
+   * commits goes nowhere. Kept to show the two histories side by side; returns the entries.
+   */
+  recordDivergent(txns: CapturedTxn[], node: string): LogEntry[] {
+    const { clock, settings } = this.host;
+    const list = this.divergent.get(node) ?? [];
+    const entries = txns.map((t, i) => ({
+      index: -(list.length + i + 1),
+      xid: t.xid,
+      lsn: t.lsn,
+      startLsn: t.lsn,
+      walStartLsn: t.lsn,
+      walNode: node,
+      timeline: 0,
+      committedAt: clock.now() + settings.commitMs,
+      changes: t.changes,
+      orderIds: t.changes
+        .filter((c) => c.table === 'orders' && c.op === 'INSERT')
+        .map((c) => Number(c.newRow?.order_id)),
+    }));
+    list.push(...entries);
+    this.divergent.set(node, list);
+    return entries;
+  }
+
+  /** What the failover machine asks of the cluster. Runs inside machine transitions. */
+  hooks(): FailoverHooks {
+    const { clock, history } = this.host;
+    return {
+      primaryReachable: () => this.host.statusOf(this.leader) === 'up' && !this.host.isPartitioned(this.leader),
+      checked: (ok, failures) => {
+        if (!ok || failures > 0) history.record({ type: 'health.check', node: this.leader, ok, failures });
+      },
+      detected: () => {
+        // A failover still waiting for a candidate goes on; it is not a new one.
+        const last = this.records.at(-1);
+        if (!last || last.promoted || last.oldPrimary !== this.leader) {
+          this.records.push({ detectedAt: clock.now(), oldPrimary: this.leader });
+        }
+        history.record({
+          type: 'failover.phase',
+          phase: 'detect',
+          node: this.leader,
+          detail: `${this.leader} missed its health checks: declared dead`,
+        });
+      },
+      choose: () => this.chooseCandidate(),
+      promote: (candidate) => void clock.track(this.promote(candidate)),
+      repoint: (candidate) => void clock.track(this.repoint(candidate)),
+      moveEndpoint: (candidate) => {
+        this.endpointNode = candidate;
+        const record = this.records.at(-1);
+        if (record) record.endpointMovedAt = clock.now();
+        history.record({
+          type: 'failover.phase',
+          phase: 'endpoint',
+          node: candidate,
+          detail: `the endpoint clients write to now points at ${candidate}: writes resume`,
+        });
+      },
+    };
+  }
+
+  private chooseCandidate(): string | undefined {
+    const host = this.host;
+    const views = host.replicaNames().map((name) => {
+      const p = host.stream(name).positions();
+      return {
+        name,
+        reachable: host.statusOf(name) === 'up' && !host.isPartitioned(name),
+        receivedLsn: p.writeLsn,
+        receivedIndex: p.receivedIndex,
+        standby: name === STANDBY,
+      };
+    });
+    const sync = host.acks.modes().orders.mode === 'sync';
+    const choice = chooseCandidate(
+      this.promotionPolicy,
+      views,
+      host.log().headLsn,
+      this.maxLagBytes,
+      sync ? this.lastAckedEntry : undefined,
+    );
+    const rejected = choice.rejected.map((r) => `${r.name}: ${r.why}`).join('; ');
+    host.history.record({
+      type: 'failover.phase',
+      phase: choice.candidate ? 'elect' : 'no-candidate',
+      node: choice.candidate,
+      detail: `${choice.reason}${rejected ? ` (not: ${rejected})` : ''}`,
+    });
+    return choice.candidate;
+  }
+
+  /**
+   * Promotion: fence the old primary (if fencing is on), replay everything the candidate
+   * received, make it read-write, start a new timeline from what it has. Acknowledged writes
+   * beyond that are lost.
+   */
+  private async promote(candidate: string): Promise<void> {
+    const host = this.host;
+    const old = this.leader;
+    if (this.fencing && host.statusOf(old) === 'up') {
+      // STONITH: power the old primary off before anyone else may take writes.
+      this.fenced.add(old);
+      host.history.record({ type: 'node.fenced', node: old, detail: 'fenced (STONITH) before the promotion' });
+      host.sendNodeEvent({ type: 'KILL', node: old });
+    } else if (this.fencing) {
+      this.fenced.add(old);
+    }
+    const stream = host.stream(candidate);
+    const reached = await stream.promote();
+    host.streams.delete(candidate);
+    this.oldTail = host.log().tailAfter(reached.index);
+    this.forkAt = reached;
+    this.recordLostWrites(old);
+    await host.db(candidate).setRole('primary');
+    // Sequences are WAL-logged 32 values ahead, so the promoted node's next order id jumps.
+    await host.db(candidate).exec(SEQUENCE_AFTER_PROMOTION_SQL);
+    const walLsn = await host.currentWalLsn(candidate);
+    host.setLog(host.log().fork(reached.index, reached.lsn, candidate, walLsn));
+    host.acks.resetFeedback(reached.index);
+    host.acks.dropStandby(candidate);
+    this.leaderNode = candidate;
+    host.sendNodeEvent({ type: 'SET_ROLE', node: candidate, role: 'primary' });
+    if (this.fencing) host.sendNodeEvent({ type: 'SET_ROLE', node: old, role: 'replica' });
+    const record = this.records.at(-1);
+    if (record) Object.assign(record, { promoted: candidate, promotedAt: host.clock.now() });
+    host.history.record({
+      type: 'failover.phase',
+      phase: 'promote',
+      node: candidate,
+      detail: `${candidate} replayed what it had received (up to entry ${reached.index}) and accepts writes: timeline ${host.log().timeline}`,
+    });
+  }
+
+  /**
+   * Lost: transactions acknowledged to a customer (by whichever node was primary then)
+   * that the promoted node never received. Order ids can repeat across timelines, so
+   * acknowledgements are matched by node, entry and position.
+   */
+  private recordLostWrites(old: string): void {
+    const history = this.host.history;
+    const key = (node: string, entry: number, lsn: number) => `${node}/${entry}/${lsn}`;
+    const acks = new Map(history.ofType('write.ok').map((w) => [key(w.node, w.entry, w.lsn), w.op]));
+    const lostEntries = this.oldTail.filter((e) => acks.has(key(e.walNode, e.index, e.lsn)));
+    if (lostEntries.length) {
+      history.record({
+        type: 'failover.lost',
+        orderIds: lostEntries.flatMap((e) => e.orderIds),
+        ops: lostEntries.map((e) => acks.get(key(e.walNode, e.index, e.lsn)) ?? 0),
+        fromNode: old,
+      });
+    }
+  }
+
+  /** Points every other replica at the new primary, rewinding any that received more than it had. */
+  private async repoint(candidate: string): Promise<void> {
+    const host = this.host;
+    for (const name of host.replicaNames()) {
+      const old = host.stream(name);
+      const { replayed, replayedLsn } = await old.retire();
+      const start = await this.rewindTo(name, replayed, replayedLsn);
+      host.streams.set(name, host.makeStream(name, old.settings, start.lsn, start.index));
+    }
+    host.history.record({
+      type: 'failover.phase',
+      phase: 'repoint',
+      node: candidate,
+      detail: `${host.replicaNames().join(', ') || 'no replica'} now follow ${candidate}`,
+    });
+    host.shipAll();
+  }
+
+  /**
+   * pg_rewind: undoes on `node` the transactions after the new timeline's fork point that
+   * it has (replayed from the old primary, or committed itself as the old primary).
+   * Returns where its stream restarts.
+   */
+  private async rewindTo(node: string, replayed: number, replayedLsn: number): Promise<{ index: number; lsn: number }> {
+    const fork = this.forkPoint();
+    const own = this.divergent.get(node) ?? [];
+    const tail = [...this.oldTail.filter((e) => e.index > fork.index && e.index <= replayed), ...own];
+    if (tail.length === 0) return { index: replayed, lsn: replayedLsn };
+    const sql = rewindSql(tail);
+    if (sql === undefined) throw new Error(`${node} cannot be rewound (a TRUNCATE): it needs a fresh copy`);
+    await this.host.db(node).exec(sql);
+    this.divergent.delete(node);
+    this.host.history.record({
+      type: 'node.rewound',
+      node,
+      discardedOrderIds: tail.flatMap((e) => e.orderIds),
+      entries: tail.length,
+      method: 'pg_rewind',
+    });
+    return fork;
+  }
+
+  /**
+   * An old primary, fenced at a promotion, rejoins as a replica once restarted: it throws
+   * away what the new primary does not have by taking a fresh copy of it (the new primary
+   * kept no WAL for a node it never streamed to), and the discarded rows are recorded.
+   */
+  async rejoin(node: string): Promise<void> {
+    const host = this.host;
+    this.fenced.delete(node);
+    await host.db(node).setRole('replica');
+    const start = await this.freshCopy(node);
+    const settings = host.settings.replicaSettings[0] ?? resolveSettings({ replicas: 1 }).replicaSettings[0];
+    host.streams.set(node, host.makeStream(node, { ...settings }, start.lsn, start.index));
+    host.sendNodeEvent({ type: 'SET_ROLE', node, role: 'replica' });
+    host.shipAll();
+  }
+
+  private forkPoint(): { index: number; lsn: number } {
+    return this.forkAt;
+  }
+
+  /** Replaces `node`'s tables with a copy of the primary's (pg_basebackup); returns where it stands. */
+  private async freshCopy(node: string): Promise<{ index: number; lsn: number }> {
+    const host = this.host;
+    const leader = this.leader;
+    await host.streams.get(leader)?.writeReplayed();
+    const source = await host.db(leader).dumpTables();
+    const before = await host.db(node).dumpTables();
+    const kept = new Set(source.orders.map((r) => Number(r.order_id)));
+    await host.db(node).exec(copyTablesSql(source));
+    host.history.record({
+      type: 'node.rewound',
+      node,
+      discardedOrderIds: before.orders.map((r) => Number(r.order_id)).filter((id) => !kept.has(id)),
+      entries: 0,
+      method: 'fresh copy',
+    });
+    return { index: host.log().headIndex, lsn: host.log().headLsn };
+  }
+
+  /** A client's write was acknowledged by `node`, which the replicas no longer follow. */
+  noteSplitBrain(node: string): void {
+    if (this.splitBrain) return;
+    this.splitBrainSeen = true;
+    this.host.history.record({ type: 'split-brain', nodes: [node, this.leader] });
+  }
+}
