@@ -16,7 +16,7 @@ import { type PhaseView, useLab } from './store.ts';
 type FailoverView = ClusterSnapshot['failover'];
 
 export function FailoverStatus() {
-  const failover = useLab((s) => s.snapshot?.failover);
+  const failover = useLab((s) => s.tableSnapshot?.failover);
   const story = useLab((s) => s.failoverStory);
   if (!failover) return null;
   const latest = failover.failovers.at(-1);
@@ -133,7 +133,7 @@ function downtimeText(d: FailoverDowntime): string {
 const FAILOVERS_SHOWN = 10;
 
 function Failovers() {
-  const failovers = useLab((s) => s.snapshot?.failover.failovers ?? []);
+  const failovers = useLab((s) => s.tableSnapshot?.failover.failovers ?? []);
   const downtimes = useLab((s) => s.downtimes);
   const first = Math.max(0, failovers.length - FAILOVERS_SHOWN);
   return (
@@ -176,7 +176,7 @@ function Failovers() {
 
 function Lost() {
   const lost = useLab((s) => s.failoverStory.lost);
-  const failovers = useLab((s) => s.snapshot?.failover.failovers ?? []);
+  const failovers = useLab((s) => s.tableSnapshot?.failover.failovers ?? []);
   const headingId = useId();
   if (lost.length === 0) return null;
   return (

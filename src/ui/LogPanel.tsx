@@ -20,8 +20,8 @@ function summary(entry: LogEntry): string {
 
 export function LogPanel() {
   // Re-render when the history grows; the entries themselves come from the engine.
-  useLab((s) => s.snapshot?.historyLength);
-  const replication = useLab((s) => s.snapshot?.replication) ?? [];
+  useLab((s) => s.tableSnapshot?.historyLength);
+  const replication = useLab((s) => s.tableSnapshot?.replication) ?? [];
   const lab = currentLab();
   const entries = lab ? lab.cluster.recentLog(SHOWN).slice().reverse() : [];
   return (

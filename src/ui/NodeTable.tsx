@@ -11,16 +11,16 @@ import type { NodeSnapshot } from '../engine/cluster.ts';
 import type { ReplicationStatus } from '../engine/replication/status.ts';
 import { MAX_LAG_MS } from '../engine/settings.ts';
 import { checkEveryNode, healNode, killNode, partitionNode, restartNode, setConnected, setLag } from './commands.ts';
-import { formatIds, formatLsnOrDash, formatMs, formatPercent } from './format.ts';
+import { formatCount, formatIds, formatLsnOrDash, formatMs, formatPercent } from './format.ts';
 import { type NodeOrders, useLab } from './store.ts';
 
 export function NodeTable() {
-  const nodes = useLab((s) => s.snapshot?.nodes);
-  const replication = useLab((s) => s.snapshot?.replication);
-  const log = useLab((s) => s.snapshot?.log);
+  const nodes = useLab((s) => s.tableSnapshot?.nodes);
+  const replication = useLab((s) => s.tableSnapshot?.replication);
+  const log = useLab((s) => s.tableSnapshot?.log);
   const check = useLab((s) => s.check);
   const user = useLab((s) => s.user);
-  const failover = useLab((s) => s.snapshot?.failover);
+  const failover = useLab((s) => s.tableSnapshot?.failover);
   if (!nodes || !replication || !log || !failover) return null;
   const checkedUser = check?.user ?? user;
   return (
@@ -126,7 +126,7 @@ function NodeRow({ node, replication: r, headLsn, orders, marks }: NodeRowProps)
         <span className={`badge badge-${node.status}`}>{node.status}</span>
       </td>
       <td data-testid={id('ops')} className="num">
-        {node.opsPerSec.toLocaleString('en-US')}
+        {formatCount(node.opsPerSec)}
       </td>
       <td data-testid={id('utilisation')} className="num">
         {formatPercent(node.utilisation)}

@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { ANOMALIES } from '../engine/checker/consistency.ts';
 import { ACTION_LABEL, ANOMALY_LABEL, ANOMALY_MEANING, evidenceOf } from './evidence.ts';
-import { formatEngineTime, formatMs } from './format.ts';
+import { formatCount, formatEngineTime, formatMs } from './format.ts';
 import { RECENT_READS, type ReadRow, type ReadStats } from './readStats.ts';
 import { useLab } from './store.ts';
 import { VerdictBadges } from './VerdictBadges.tsx';
@@ -65,15 +65,15 @@ function Totals({ stats }: { stats: ReadStats }) {
       <div>
         <dt>Reads</dt>
         <dd data-testid="reads-total">
-          {stats.reads.toLocaleString('en-US')}
-          {stats.failed > 0 && <span className="muted"> ({stats.failed.toLocaleString('en-US')} failed)</span>}
+          {formatCount(stats.reads)}
+          {stats.failed > 0 && <span className="muted"> ({formatCount(stats.failed)} failed)</span>}
         </dd>
       </div>
       {ANOMALIES.map((a) => (
         <div key={a} title={ANOMALY_MEANING[a]}>
           <dt>{ANOMALY_LABEL[a]}</dt>
           <dd data-testid={`reads-${a}`}>
-            {stats.anomalies[a].toLocaleString('en-US')}{' '}
+            {formatCount(stats.anomalies[a])}{' '}
             <span className="muted">({percent(stats.anomalies[a], stats.okReads)})</span>
           </dd>
         </div>

@@ -18,7 +18,7 @@ import {
 } from '../engine/replication/modes.ts';
 import { setReplicationMode } from './commands.ts';
 import { FailoverControls } from './FailoverControls.tsx';
-import { describeError, formatIds, formatMs } from './format.ts';
+import { describeError, formatCount, formatIds, formatMs } from './format.ts';
 import { isWholeNumberIn } from './NumberField.tsx';
 import { LEVEL_TEXT, MODE_NAMES, MODE_TEXT, type ModeName } from './replicationText.ts';
 import { useLab } from './store.ts';
@@ -68,7 +68,7 @@ function modeOf(draft: Draft): { mode: ReplicationMode } | { error: string } {
     return isWholeNumberIn(draft.timeoutMs, 0, MAX_SEMI_SYNC_TIMEOUT_MS)
       ? { mode: { mode: 'semi-sync', timeoutMs: Number(draft.timeoutMs) } }
       : {
-          error: `The timeout must be a whole number of ms from 0 to ${MAX_SEMI_SYNC_TIMEOUT_MS.toLocaleString('en-US')}`,
+          error: `The timeout must be a whole number of ms from 0 to ${formatCount(MAX_SEMI_SYNC_TIMEOUT_MS)}`,
         };
   }
   try {
@@ -79,8 +79,8 @@ function modeOf(draft: Draft): { mode: ReplicationMode } | { error: string } {
 }
 
 function ModeForm() {
-  const modes = useLab((s) => s.snapshot?.replicationModes);
-  const firstReplica = useLab((s) => s.snapshot?.replication[0]?.name ?? 'replica-1');
+  const modes = useLab((s) => s.tableSnapshot?.replicationModes);
+  const firstReplica = useLab((s) => s.tableSnapshot?.replication[0]?.name ?? 'replica-1');
   const [kind, setKind] = useState<Kind>('all');
   // null: show the engine's mode for the chosen kind; otherwise what the learner is editing.
   const [edited, setEdited] = useState<Draft | null>(null);
@@ -204,7 +204,7 @@ function ModeForm() {
 
 /** The mode each kind of data runs under now, and whether semi-sync fell back to async. */
 function EffectiveModes() {
-  const modes = useLab((s) => s.snapshot?.replicationModes);
+  const modes = useLab((s) => s.tableSnapshot?.replicationModes);
   if (!modes) return null;
   return (
     <div role="status" aria-label="Replication mode in effect" className="effective">
@@ -233,8 +233,8 @@ function EffectiveModes() {
 
 /** Commits waiting for their standbys (sync with none reachable waits forever). */
 function StuckWrites() {
-  const waiting = useLab((s) => s.snapshot?.waitingCommits);
-  const nowMs = useLab((s) => s.snapshot?.nowMs ?? 0);
+  const waiting = useLab((s) => s.tableSnapshot?.waitingCommits);
+  const nowMs = useLab((s) => s.tableSnapshot?.nowMs ?? 0);
   const headingId = useId();
   if (!waiting) return null;
   return (

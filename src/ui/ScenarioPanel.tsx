@@ -8,7 +8,7 @@
 import { useId, useMemo, useState } from 'react';
 import type { ScenarioSummary } from '../scenarios/runner.ts';
 import { parseScenarioText, type Scenario, ScenarioError, stepTimes } from '../scenarios/schema.ts';
-import { describeError, formatEngineTime } from './format.ts';
+import { describeError, formatCount, formatEngineTime } from './format.ts';
 import { playScenario } from './labSession.ts';
 import { currentStep, describeStep, presetScenarios } from './scenarioText.ts';
 import { type ScenarioRunView, useLab } from './store.ts';
@@ -198,7 +198,7 @@ function SummaryFacts({ summary, ownCommands }: { summary: ScenarioSummary; ownC
         <dt>Failed writes</dt>
         <dd>{summary.failedWrites}</dd>
         <dt>Downtime</dt>
-        <dd>{failover?.downtimeMs != null ? `${Math.round(failover.downtimeMs).toLocaleString('en-US')} ms` : '—'}</dd>
+        <dd>{failover?.downtimeMs != null ? `${formatCount(failover.downtimeMs)} ms` : '—'}</dd>
         <dt>Replicas converged</dt>
         <dd>{summary.converged ? 'yes' : `no: ${summary.differing.join(', ')}`}</dd>
         <dt>Drained at</dt>

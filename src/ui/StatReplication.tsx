@@ -14,8 +14,8 @@ function lag(ms: number | null): string {
 }
 
 export function StatReplication() {
-  const replication = useLab((s) => s.snapshot?.replication);
-  const primary = useLab((s) => s.snapshot?.failover.primary);
+  const replication = useLab((s) => s.tableSnapshot?.replication);
+  const primary = useLab((s) => s.tableSnapshot?.failover.primary);
   if (!replication) return null;
   return (
     <section className="panel" aria-labelledby="stat-replication-heading">

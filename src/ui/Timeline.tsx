@@ -8,7 +8,7 @@
  * While a mark's evidence is open, the topology highlights the nodes and orders it names.
  */
 
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Anomaly, ReadVerdict } from '../engine/checker/consistency.ts';
 import { formatLsn } from '../engine/db/lsn.ts';
 import { ANOMALY_LABEL, evidenceOf } from './evidence.ts';
@@ -16,7 +16,14 @@ import { formatEngineTime, formatMs } from './format.ts';
 import { highlightFor, useHighlight } from './highlight.ts';
 import { findOp } from './narration.ts';
 import { currentLab, useLab } from './store.ts';
-import { anomalyMarks, LABEL_WIDTH, layoutTimeline, type TimelineLayout, TimelineOps } from './timelineLayout.ts';
+import {
+  anomalyMarks,
+  type BarLayout,
+  LABEL_WIDTH,
+  layoutTimeline,
+  type TimelineLayout,
+  TimelineOps,
+} from './timelineLayout.ts';
 import { useWidth } from './useWidth.ts';
 import './timeline.css';
 
@@ -35,6 +42,7 @@ export function Timeline() {
   const [frameRef, width] = useWidth(snapshot !== undefined, 1000);
   const tracker = useRef<TimelineOps | null>(null);
   const [selected, setSelected] = useState<Selected | null>(null);
+  const clipId = useId();
   const nowMs = snapshot?.nowMs ?? 0;
   // The history is not in the snapshot: follow it whenever a new snapshot (a new engine time) arrives.
   const ops = useMemo(() => {
@@ -91,25 +99,41 @@ export function Timeline() {
               </text>
             </g>
           ))}
-          {layout.bars.map((b) => (
-            <rect key={b.op} className={b.className} x={b.x} y={b.y} width={b.w} height={b.h} rx={2} />
-          ))}
+          <defs>
+            <clipPath id={clipId}>
+              <rect x={LABEL_WIDTH} y={0} width={layout.width - LABEL_WIDTH} height={layout.height} />
+            </clipPath>
+          </defs>
+          <g clipPath={`url(#${clipId})`}>
+            <g transform={`translate(${-layout.shift} 0)`}>
+              {layout.bars.map((b) => (
+                <Bar key={b.op} bar={b} />
+              ))}
+            </g>
+          </g>
         </svg>
-        {layout.marks.map((m) => {
-          const isSelected = selected?.verdict.op === m.verdict.op && selected.anomaly === m.anomaly;
-          return (
-            <button
-              key={m.key}
-              type="button"
-              className={`tl-mark tl-mark-${m.anomaly}`}
-              style={{ left: m.x, top: m.y }}
-              aria-label={markName(m.anomaly, m.verdict)}
-              aria-pressed={isSelected}
-              title={markName(m.anomaly, m.verdict)}
-              onClick={() => setSelected(isSelected ? null : { anomaly: m.anomaly, verdict: m.verdict })}
-            />
-          );
-        })}
+        <div
+          className="tl-marks"
+          style={{ left: LABEL_WIDTH, width: layout.width - LABEL_WIDTH, height: layout.height }}
+        >
+          <div className="tl-marks-track" style={{ transform: `translateX(${-(layout.shift + LABEL_WIDTH)}px)` }}>
+            {layout.marks.map((m) => {
+              const isSelected = selected?.verdict.op === m.verdict.op && selected.anomaly === m.anomaly;
+              return (
+                <button
+                  key={m.key}
+                  type="button"
+                  className={`tl-mark tl-mark-${m.anomaly}`}
+                  style={{ left: m.x, top: m.y }}
+                  aria-label={markName(m.anomaly, m.verdict)}
+                  aria-pressed={isSelected}
+                  title={markName(m.anomaly, m.verdict)}
+                  onClick={() => setSelected(isSelected ? null : { anomaly: m.anomaly, verdict: m.verdict })}
+                />
+              );
+            })}
+          </div>
+        </div>
       </div>
       {layout.rows.length === 0 && <p className="muted">No operations in the last 10 s.</p>}
       {selected && <EvidenceBox selected={selected} onClose={() => setSelected(null)} />}
@@ -122,6 +146,15 @@ export function Timeline() {
  * the node that acknowledged the write it missed (from the history) and the missed orders;
  * closing the evidence (or leaving the page's cluster) clears it.
  */
+/** One operation's bar; memoised, so a bar that did not change is not even re-rendered. */
+const Bar = memo(function Bar({ bar: b }: { bar: BarLayout }) {
+  return <rect className={b.className} x={b.x} y={b.y} width={b.w} height={b.h} rx={2} />;
+}, sameBar);
+
+function sameBar(a: { bar: BarLayout }, b: { bar: BarLayout }): boolean {
+  return a.bar.x === b.bar.x && a.bar.w === b.bar.w && a.bar.y === b.bar.y && a.bar.className === b.bar.className;
+}
+
 function useTopologyHighlight(selected: Selected | null): void {
   useEffect(() => {
     if (!selected) return;

@@ -23,7 +23,7 @@ import {
   setApplyRate,
   setConnected,
 } from './commands.ts';
-import { formatLsnOrDash, formatMs } from './format.ts';
+import { formatCount, formatLsnOrDash, formatMs } from './format.ts';
 import {
   describeHighlight,
   type Highlight,
@@ -335,11 +335,11 @@ function NodeBox({ box, node, row, primary, headLsn, headIndex, marks, highlight
         )}
       </text>
       <text className="topo-detail" x={rightX} y={box.y + 55} textAnchor="end">
-        {node.opsPerSec.toLocaleString('en-US')} ops/s
+        {formatCount(node.opsPerSec)} ops/s
       </text>
       <text className="topo-detail" x={x} y={box.y + 70}>
         {primary
-          ? `${headIndex.toLocaleString('en-US')} ${headIndex === 1 ? 'transaction' : 'transactions'} committed`
+          ? `${formatCount(headIndex)} ${headIndex === 1 ? 'transaction' : 'transactions'} committed`
           : row
             ? `behind ${formatMs(row.behindMs)} · ${row.behindEntries} ${row.behindEntries === 1 ? 'txn' : 'txns'}`
             : ''}

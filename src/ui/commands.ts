@@ -14,7 +14,7 @@ import type { EventOf } from '../engine/history.ts';
 import { describeMode } from '../engine/replication/commitAcks.ts';
 import type { ReplicationMode } from '../engine/replication/modes.ts';
 import type { Lab } from './bootLab.ts';
-import { describeError, formatIds, formatMs, outcomeError } from './format.ts';
+import { describeError, formatCount, formatIds, formatMs, outcomeError } from './format.ts';
 import { clockBusy, rewindTo } from './labSession.ts';
 import { POLICY_TEXT, SEED_TIMELINE } from './replicationText.ts';
 import {
@@ -201,7 +201,7 @@ export function setApplyRate(node: string, perSec: number): Promise<void> {
   return sendAndLog(
     `Set apply rate of ${node}`,
     (lab) => lab.cluster.setApplyRate(node, perSec),
-    `${node} now replays at most ${perSec.toLocaleString('en-US')} transactions/s`,
+    `${node} now replays at most ${formatCount(perSec)} transactions/s`,
   );
 }
 

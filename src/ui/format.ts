@@ -7,8 +7,20 @@ export function formatEngineTime(ms: number): string {
   return `${(ms / 1000).toFixed(3)} s`;
 }
 
+/**
+ * One formatter for every number the page shows (`12,345`). Number#toLocaleString builds
+ * a new formatter per call, which the bench's profile found costing a tenth of the main
+ * thread while the clock plays.
+ */
+const integers = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** A whole number with thousands separators: `12,345`. */
+export function formatCount(n: number): string {
+  return integers.format(n);
+}
+
 export function formatMs(ms: number): string {
-  return `${Math.round(ms).toLocaleString('en-US')} ms`;
+  return `${integers.format(Math.round(ms))} ms`;
 }
 
 /** A fraction as a percentage with one decimal: `0.4 %`. */

@@ -5,6 +5,7 @@
  */
 import type { PromotionPolicy } from '../engine/failover/candidate.ts';
 import type { ReplicationMode, SyncLevel } from '../engine/replication/modes.ts';
+import { formatCount } from './format.ts';
 import type { OptionText } from './routingText.ts';
 
 export type ModeName = ReplicationMode['mode'];
@@ -94,10 +95,10 @@ export function describeMachineState(
   switch (state) {
     case 'monitoring':
       return args.autoFailover
-        ? `Watching ${args.primary}: a health check every ${args.intervalMs.toLocaleString('en-US')} ms`
+        ? `Watching ${args.primary}: a health check every ${formatCount(args.intervalMs)} ms`
         : `Automatic failover is off: nobody promotes a replica if ${args.primary} dies`;
     case 'checking':
-      return `Health check of ${args.primary} waiting for an answer (timeout ${args.timeoutMs.toLocaleString('en-US')} ms)`;
+      return `Health check of ${args.primary} waiting for an answer (timeout ${formatCount(args.timeoutMs)} ms)`;
     case 'resting':
       return `${args.primary} missed ${args.failures} of ${args.retries} health checks in a row`;
     case 'electing':

@@ -84,10 +84,20 @@ describe('layoutTimeline', () => {
     expect(layout.rows[1].y).toBe(AXIS_HEIGHT + ROW_HEIGHT);
     expect(layout.bars).toHaveLength(2);
     const write = layout.bars.find((b) => b.op === 2);
-    expect(write?.x).toBeCloseTo(LABEL_WIDTH + 500);
+    expect((write?.x ?? 0) - layout.shift).toBeCloseTo(LABEL_WIDTH + 500);
     expect(write?.w).toBeCloseTo(500);
     expect(write?.className).toBe('tl-bar tl-write');
     expect(layout.from).toBe(10_000);
+  });
+
+  it('keeps a finished bar where it is as time passes: only the shift moves (less to redraw per frame)', () => {
+    const ops = [op({ op: 1, start: 12_000, end: 12_400 })];
+    const at = (nowMs: number) => layoutTimeline({ ops, marks: [], nowMs, width: LABEL_WIDTH + 1008 });
+    const [early, late] = [at(15_000), at(18_000)];
+    expect(late.bars[0].x).toBe(early.bars[0].x);
+    expect(late.bars[0].w).toBe(early.bars[0].w);
+    expect(late.shift - early.shift).toBeCloseTo(300);
+    expect(late.bars[0].x - late.shift).toBeCloseTo(LABEL_WIDTH + 400);
   });
 
   it('keeps only the newest bars when there are too many, and runs a pending op to now', () => {
@@ -99,7 +109,7 @@ describe('layoutTimeline', () => {
     expect(Math.min(...layout.bars.map((b) => b.op))).toBe(101);
     const pending = layout.bars.find((b) => b.op === 999);
     expect(pending?.className).toContain('tl-pending');
-    expect((pending?.x ?? 0) + (pending?.w ?? 0)).toBeCloseTo(1000 - 8);
+    expect((pending?.x ?? 0) + (pending?.w ?? 0) - layout.shift).toBeCloseTo(1000 - 8);
   });
 
   it('places one mark per anomaly after its read bar, and none for reads out of view', () => {

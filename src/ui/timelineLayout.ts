@@ -108,6 +108,12 @@ export interface TimelineLayout {
   ticks: { x: number; label: string }[];
   /** Ops in the window, before the MAX_BARS cull. */
   inWindow: number;
+  /**
+   * Bars and marks are placed on a track that starts at engine time 0 (their x never
+   * changes as time passes); the track is drawn shifted left by this many px, so only the
+   * shift changes from frame to frame. On screen, x - shift.
+   */
+  shift: number;
 }
 
 /** Clients in order: users by number, then anything else by name, the load generator last. */
@@ -148,14 +154,17 @@ export function layoutTimeline(input: {
     .domain([from, to])
     .range([LABEL_WIDTH, width - 8])
     .clamp(true);
+  // The track: engine time 0 at LABEL_WIDTH, at the window's scale.
+  const pxPerMs = (width - 8 - LABEL_WIDTH) / windowMs;
+  const track = (ms: number) => LABEL_WIDTH + ms * pxPerMs;
   const visible = input.ops.filter((o) => o.start <= to && (o.end ?? to) >= from);
   // Keep the newest bars when there are too many.
   const kept = [...visible].sort((a, b) => b.start - a.start || b.op - a.op).slice(0, maxBars);
   const clients = orderClients(kept.map((o) => o.client));
   const rowY = new Map(clients.map((c, i) => [c, AXIS_HEIGHT + i * ROW_HEIGHT]));
   const bars: BarLayout[] = kept.map((o) => {
-    const x0 = x(o.start);
-    const x1 = x(o.end ?? to);
+    const x0 = track(o.start);
+    const x1 = track(o.end ?? to);
     return {
       op: o.op,
       kind: o.kind,
@@ -179,7 +188,7 @@ export function layoutTimeline(input: {
       key: `${m.verdict.op}-${m.anomaly}`,
       anomaly: m.anomaly,
       verdict: m.verdict,
-      x: Math.min(width - 8, bar.x + bar.w + 6 + index * MARK_STEP),
+      x: bar.x + bar.w + 6 + index * MARK_STEP,
       y: bar.y + bar.h / 2,
     });
   }
@@ -197,6 +206,7 @@ export function layoutTimeline(input: {
     marks,
     ticks,
     inWindow: visible.length,
+    shift: from * pxPerMs,
   };
 }
 
