@@ -6,7 +6,7 @@
  * there. Roles follow failovers: the endpoint, fenced and partitioned nodes are marked.
  * Selects slices of the store; NodeRow and LagInput take plain props.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { NodeSnapshot } from '../engine/cluster.ts';
 import type { ReplicationStatus } from '../engine/replication/status.ts';
 import { MAX_LAG_MS } from '../engine/settings.ts';
@@ -212,12 +212,56 @@ function isValidLag(text: string): boolean {
   return text.trim() !== '' && Number.isInteger(ms) && ms >= 0 && ms <= MAX_LAG_MS;
 }
 
-/** A replica link's one-way delay; every valid value typed is applied at once. */
+/**
+ * A replica link's one-way delay: a slider (0-10 s, for dragging in front of a class) and
+ * a number field (exact ms); every valid value is applied at once.
+ */
 function LagInput({ node, lagMs }: { node: string; lagMs: number }) {
   // While the learner types, show their text; otherwise the engine's value.
   const [draft, setDraft] = useState<string | null>(null);
   const value = draft ?? String(lagMs);
   const valid = isValidLag(value);
+  // The slider shows where it was dragged until the engine reports that lag (a controlled
+  // input would otherwise snap back in between, and its change event undo the drag).
+  const [dragged, setDragged] = useState<number | null>(null);
+  useEffect(() => {
+    if (dragged === lagMs) setDragged(null);
+  }, [dragged, lagMs]);
+  const sliderMs = dragged ?? lagMs;
+  return (
+    <span className="lag-control">
+      <input
+        type="range"
+        className="lag-slider"
+        min={0}
+        max={MAX_LAG_MS}
+        step={100}
+        value={sliderMs}
+        aria-label={`Lag of ${node}`}
+        aria-valuetext={`${(sliderMs / 1000).toFixed(1)} s`}
+        onChange={(e) => {
+          const ms = Number(e.target.value);
+          setDragged(ms);
+          void setLag(node, ms);
+        }}
+        onBlur={() => setDragged(null)}
+      />
+      <LagNumber node={node} value={value} valid={valid} setDraft={setDraft} />
+    </span>
+  );
+}
+
+function LagNumber({
+  node,
+  value,
+  valid,
+  setDraft,
+}: {
+  node: string;
+  value: string;
+  valid: boolean;
+  setDraft: (draft: string | null) => void;
+}) {
   return (
     <input
       type="number"
