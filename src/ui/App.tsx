@@ -1,8 +1,10 @@
 /**
- * The app shell: header with the clock, then (once the cluster runs) the failover strip,
- * the nodes, the app tier's routing and load generator, replication and failover settings
- * with the availability calculator, the client, the checked reads and the activity log;
- * "Booting cluster…" before, the boot error if it failed.
+ * The app shell: header with the clock and the run's controls, then (once the cluster
+ * runs) the lesson's working set first: the narration, the topology, the client (place an
+ * order, read it back) and the timeline; then the failover strip, scenarios, the nodes,
+ * the app tier's routing and load generator, replication and failover settings with the
+ * availability calculator, the checked reads, the logs, the SQL console and the activity
+ * log. "Booting cluster…" before, the boot error if it failed.
  */
 import { ActivityLog } from './ActivityLog.tsx';
 import { AvailabilityPanel } from './AvailabilityPanel.tsx';
@@ -46,12 +48,13 @@ export function App() {
         {phase === 'failed' && <BootFailed />}
         {phase === 'running' && (
           <>
-            <FailoverStatus />
             <Narration />
             <ScenarioStrip />
             <Topology />
+            <ClientPanel />
             {/* A new cluster (reset, step back) has a new history: the timeline starts over with it. */}
             <Timeline key={generation} />
+            <FailoverStatus />
             <ScenarioPanel />
             <NodeTable />
             <div className="app-tier">
@@ -62,7 +65,6 @@ export function App() {
               <ReplicationPanel />
               <AvailabilityPanel />
             </div>
-            <ClientPanel />
             <ReadsPanel />
             <LogPanel />
             <StatReplication />
