@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Cluster } from './cluster.ts';
+import { inProcessFactory } from '../cli/nodeFactory.ts';
+import { Cluster } from './cluster.ts';
 import { parseLsn } from './db/lsn.ts';
 import type { SqlError } from './db/types.ts';
 import { bootCluster, settle } from './testing/harness.ts';
@@ -14,6 +15,14 @@ const ordersOf = async (c: Cluster, node: string, user: number) =>
   (await settle(c, c.readOrders({ user, node })))[0].orderIds;
 
 describe('replication on real PGlite nodes', () => {
+  it("says why booting failed: the node's own error, not 'unknown error'", async () => {
+    const failing: typeof inProcessFactory = (name, role) =>
+      name === 'replica-2' ? Promise.reject(new Error('replica-2: GET snapshot failed')) : inProcessFactory(name, role);
+    await expect(Cluster.boot(failing, { replicas: 3 })).rejects.toThrow(
+      'cluster failed to boot: replica-2: GET snapshot failed',
+    );
+  });
+
   it('captures a write with its LSN and xid, ships it and applies it on every replica', async () => {
     cluster = await bootCluster({ seed: 1, lagMs: [300, 600, 900], jitterMs: 0 });
     const c = cluster;

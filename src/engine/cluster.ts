@@ -191,7 +191,11 @@ export class Cluster {
     const snap = await waitFor(cluster.actor, (s) => s.matches('running') || s.status !== 'active', {
       timeout: 120_000,
     });
-    if (!snap.matches('running')) throw new Error(`cluster failed to boot: ${String(snap.error ?? 'unknown error')}`);
+    if (!snap.matches('running')) {
+      const cause = snap.context.bootError ?? snap.error;
+      const why = cause instanceof Error ? cause.message : String(cause ?? 'unknown error');
+      throw new Error(`cluster failed to boot: ${why}`, { cause });
+    }
     if (cluster.settings.standby) {
       // Multi-AZ: every commit waits for the standby in the other zone.
       cluster.acks.setMode({ mode: 'sync', level: 'on', standbys: { method: 'FIRST', num: 1, names: [STANDBY] } });

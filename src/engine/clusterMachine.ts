@@ -19,6 +19,8 @@ export interface ClusterMachineContext {
   nodes: Record<string, NodeLifecycle>;
   /** How long a restarted node takes to recover before it serves again. */
   restartMs: number;
+  /** Why booting failed (the nodes' own error), once it has. */
+  bootError?: unknown;
 }
 
 export type ClusterMachineEvent =
@@ -67,7 +69,11 @@ export const clusterMachine = setup({
   initial: 'booting',
   states: {
     booting: {
-      invoke: { src: 'bootNodes', onDone: 'running', onError: 'failed' },
+      invoke: {
+        src: 'bootNodes',
+        onDone: 'running',
+        onError: { target: 'failed', actions: assign({ bootError: ({ event }) => event.error }) },
+      },
     },
     failed: { type: 'final' },
     running: {
