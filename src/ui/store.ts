@@ -103,10 +103,7 @@ export interface ActivityEntry {
   text: string;
 }
 
-/**
- * The failover settings last sent to the engine: its snapshot does not report them, so
- * the page remembers what it set (starting from the cluster's settings).
- */
+/** The failover manager's settings, from the engine's snapshot (kept in step by connectLab). */
 export interface FailoverConfig {
   autoFailover: boolean;
   health: HealthCheckSettings;
@@ -211,6 +208,12 @@ export function currentLab(): Lab | undefined {
   return connected;
 }
 
+/** The failover manager's settings as the engine has them now. */
+function failoverConfigOf(snapshot: ClusterSnapshot): FailoverConfig {
+  const { auto, healthCheck, timings } = snapshot.failover;
+  return { autoFailover: auto, health: { ...healthCheck }, timings: { ...timings } };
+}
+
 /**
  * What the page remembers about a cluster, worked out from its history: the orders
  * acknowledged to each user and the failover story. A replayed cluster (a step back) is
@@ -257,11 +260,14 @@ export function connectLab(lab: Lab): () => void {
     const wallMs = performance.now();
     const tables = driver.paused || wallMs - tableAt >= TABLE_REFRESH_MS;
     if (tables) tableAt = wallMs;
+    const config = failoverConfigOf(snapshot);
     useLab.setState((s) => ({
       snapshot,
       ...(tables ? { tableSnapshot: snapshot } : {}),
       driver,
       ...(downtimes === s.downtimes ? {} : { downtimes }),
+      // Scenario steps and replayed commands change these without the page's commands.
+      ...(JSON.stringify(config) === JSON.stringify(s.failoverConfig) ? {} : { failoverConfig: config }),
     }));
     const primary = snapshot.nodes.find((n) => n.role === 'primary')?.name ?? 'primary';
     const op = useLab.getState().lastRead?.op;
@@ -280,13 +286,13 @@ export function connectLab(lab: Lab): () => void {
   const offWatch = useLab.subscribe((s, prev) => {
     if (s.lastRead?.op !== prev.lastRead?.op) publishSoon();
   });
-  const { healthCheck, failoverTimings, seed } = lab.cluster.settings;
+  const { seed } = lab.cluster.settings;
   useLab.setState((s) => ({
     phase: 'running',
     readyAtMs: s.readyAtMs ?? lab.readyAtMs,
     generation: s.generation + 1,
     seed,
-    failoverConfig: { autoFailover: true, health: { ...healthCheck }, timings: { ...failoverTimings } },
+    failoverConfig: failoverConfigOf(lab.cluster.getSnapshot()),
     ...pageStateFrom(lab),
     lastWrite: undefined,
     lastRead: undefined,
