@@ -100,6 +100,17 @@ describe('layoutTimeline', () => {
     expect(late.bars[0].x - late.shift).toBeCloseTo(LABEL_WIDTH + 400);
   });
 
+  it("keeps a just-finished read's marks inside the window, side by side", () => {
+    const ops = [op({ op: 5, start: 19_900, end: 20_000 })];
+    const marks = anomalyMarks([verdict({ op: 5, anomalies: ['stale', 'read-your-writes'] })]);
+    const width = LABEL_WIDTH + 1008;
+    const layout = layoutTimeline({ ops, marks, nowMs: 20_000, width });
+    const onScreen = layout.marks.map((m) => m.x - layout.shift);
+    expect(onScreen).toHaveLength(2);
+    for (const x of onScreen) expect(x).toBeLessThanOrEqual(width - 8);
+    expect(onScreen[1] - onScreen[0]).toBeGreaterThanOrEqual(11);
+  });
+
   it('keeps only the newest bars when there are too many, and runs a pending op to now', () => {
     const ops = Array.from({ length: 300 }, (_, i) => op({ op: i, start: 10_000 + i * 10, end: 10_000 + i * 10 + 5 }));
     ops.push(op({ op: 999, start: 19_500, end: undefined, outcome: 'pending' }));

@@ -178,17 +178,22 @@ export function layoutTimeline(input: {
   });
   const barOf = new Map(bars.map((b) => [b.op, b]));
   const perOp = new Map<number, number>();
+  const totalPerOp = new Map<number, number>();
+  for (const m of input.marks) totalPerOp.set(m.verdict.op, (totalPerOp.get(m.verdict.op) ?? 0) + 1);
+  // The window's right edge on the track: a just-finished read's marks stay inside it.
+  const rightEdge = from * pxPerMs + width - 8 - MARK_STEP / 2;
   const marks: MarkLayout[] = [];
   for (const m of input.marks) {
     const bar = barOf.get(m.verdict.op);
     if (!bar) continue;
     const index = perOp.get(m.verdict.op) ?? 0;
     perOp.set(m.verdict.op, index + 1);
+    const after = (totalPerOp.get(m.verdict.op) ?? 1) - 1 - index;
     marks.push({
       key: `${m.verdict.op}-${m.anomaly}`,
       anomaly: m.anomaly,
       verdict: m.verdict,
-      x: bar.x + bar.w + 6 + index * MARK_STEP,
+      x: Math.min(rightEdge - after * MARK_STEP, bar.x + bar.w + 6 + index * MARK_STEP),
       y: bar.y + bar.h / 2,
     });
   }
