@@ -15,12 +15,23 @@ const ordersOf = async (c: Cluster, node: string, user: number) =>
   (await settle(c, c.readOrders({ user, node })))[0].orderIds;
 
 describe('replication on real PGlite nodes', () => {
-  it("says why booting failed: the node's own error, not 'unknown error'", async () => {
-    const failing: typeof inProcessFactory = (name, role) =>
-      name === 'replica-2' ? Promise.reject(new Error('replica-2: GET snapshot failed')) : inProcessFactory(name, role);
+  it("says why booting failed (the node's own error) and closes the nodes that did boot", async () => {
+    const closed: string[] = [];
+    const failing: typeof inProcessFactory = async (name, role) => {
+      if (name === 'replica-2') throw new Error('replica-2: GET snapshot failed');
+      const node = await inProcessFactory(name, role);
+      const close = node.close.bind(node);
+      node.close = () => {
+        closed.push(name);
+        return close();
+      };
+      return node;
+    };
     await expect(Cluster.boot(failing, { replicas: 3 })).rejects.toThrow(
       'cluster failed to boot: replica-2: GET snapshot failed',
     );
+    // The nodes that did boot are closed, not left running.
+    expect(closed.sort()).toEqual(['primary', 'replica-1', 'replica-3']);
   });
 
   it('captures a write with its LSN and xid, ships it and applies it on every replica', async () => {

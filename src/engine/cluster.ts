@@ -205,9 +205,15 @@ export class Cluster {
 
   private async bootNodes(): Promise<void> {
     const names = this.nodeNames();
-    const handles = await Promise.all(names.map((n) => this.factory(n, n === PRIMARY ? 'primary' : 'replica')));
+    const booted = await Promise.allSettled(names.map((n) => this.factory(n, n === PRIMARY ? 'primary' : 'replica')));
+    const failed = booted.find((b) => b.status === 'rejected');
+    if (failed) {
+      // Close the nodes that did boot (workers, WASM memory) before reporting the failure.
+      await Promise.allSettled(booted.map((b) => (b.status === 'fulfilled' ? b.value.close() : undefined)));
+      throw failed.reason;
+    }
     names.forEach((n, i) => {
-      this.dbs.set(n, handles[i]);
+      this.dbs.set(n, (booted[i] as PromiseFulfilledResult<NodeHandle>).value);
     });
     const lsn = await this.currentWalLsn(PRIMARY);
     this.log = new PrimaryLog(lsn);
@@ -430,7 +436,18 @@ export class Cluster {
     prepare?: (cluster: Cluster) => void,
   ): Promise<Cluster> {
     const cluster = await Cluster.boot(factory, input);
-    prepare?.(cluster);
+    try {
+      prepare?.(cluster);
+      await Cluster.resend(cluster, journal, untilMs);
+    } catch (err) {
+      await cluster.close().catch(() => undefined);
+      throw err;
+    }
+    return cluster;
+  }
+
+  /** Sends the journal's commands up to `untilMs` at their moments, then runs the clock to it. */
+  private static async resend(cluster: Cluster, journal: JournalEntry[], untilMs: number): Promise<void> {
     for (const entry of journal) {
       if (entry.at > untilMs) break;
       await cluster.clock.runWhile(() => cluster.clock.processed < entry.processed, entry.at);
@@ -439,7 +456,6 @@ export class Cluster {
       void send.apply(cluster, entry.args).catch(() => undefined);
     }
     await cluster.clock.runUntil(untilMs);
-    return cluster;
   }
 
   /** Runs `work` as an event at the current engine time (see runCommand). */

@@ -75,7 +75,6 @@ async function switchLab(
   switching = true;
   const old = currentLab();
   old?.driver.pause();
-  old?.driver.clearStop();
   useLab.setState({ switching: doing });
   try {
     let run: ScheduledRun | undefined;
