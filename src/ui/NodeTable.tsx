@@ -6,7 +6,7 @@
  * there. Roles follow failovers: the endpoint, fenced and partitioned nodes are marked.
  * Selects slices of the store; NodeRow and LagInput take plain props.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { NodeSnapshot } from '../engine/cluster.ts';
 import type { ReplicationStatus } from '../engine/replication/status.ts';
 import { MAX_LAG_MS } from '../engine/settings.ts';
@@ -221,12 +221,21 @@ function LagInput({ node, lagMs }: { node: string; lagMs: number }) {
   const [draft, setDraft] = useState<string | null>(null);
   const value = draft ?? String(lagMs);
   const valid = isValidLag(value);
-  // The slider shows where it was dragged until the engine reports that lag (a controlled
-  // input would otherwise snap back in between, and its change event undo the drag).
+  // The slider shows where it is dragged; the lag is sent once, on release (the native
+  // change event; React's onChange fires on every step of a drag), and the slider follows
+  // the engine again once the engine reports that lag.
   const [dragged, setDragged] = useState<number | null>(null);
+  const slider = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (dragged === lagMs) setDragged(null);
   }, [dragged, lagMs]);
+  useEffect(() => {
+    const el = slider.current;
+    if (!el) return;
+    const commit = () => void setLag(node, Number(el.value));
+    el.addEventListener('change', commit);
+    return () => el.removeEventListener('change', commit);
+  }, [node]);
   const sliderMs = dragged ?? lagMs;
   return (
     <span className="lag-control">
@@ -239,11 +248,8 @@ function LagInput({ node, lagMs }: { node: string; lagMs: number }) {
         value={sliderMs}
         aria-label={`Lag of ${node}`}
         aria-valuetext={`${(sliderMs / 1000).toFixed(1)} s`}
-        onChange={(e) => {
-          const ms = Number(e.target.value);
-          setDragged(ms);
-          void setLag(node, ms);
-        }}
+        ref={slider}
+        onChange={(e) => setDragged(Number(e.target.value))}
         onBlur={() => setDragged(null)}
       />
       <LagNumber node={node} value={value} valid={valid} setDraft={setDraft} />
