@@ -29,7 +29,7 @@ const hash = createHash('sha256')
   .update(
     [
       // Bump when the way the snapshot is made changes.
-      'format 2: current WAL segment only',
+      'format 3: WAL from the redo point only',
       pgliteVersion,
       NODE_POSTGRESQL_CONF.join('\n'),
       SHOP_SCHEMA_SQL,
@@ -73,22 +73,26 @@ console.error(
 );
 
 /**
- * After the checkpoint, recovery starts in the current WAL segment; the other segment
- * files are spares PostgreSQL pre-allocated for later (it creates new ones when they are
+ * After the checkpoint, recovery needs the segments from its redo point to the current
+ * insert position (one segment here); the other segment files are spares PostgreSQL pre-allocated for later (it creates new ones when they are
  * missing). Removes them through PGlite's in-memory file system (`mod.FS`, not a public
  * API: when it is absent the snapshot just stays larger).
  */
 async function dropSpareWalSegments(db: PGlite): Promise<void> {
-  const { rows } = await db.query<{ current: string; dir: string }>(
-    "SELECT pg_walfile_name(pg_current_wal_insert_lsn()) AS current, current_setting('data_directory') AS dir",
+  const { rows } = await db.query<{ current: string; redo: string; dir: string }>(
+    `SELECT pg_walfile_name(pg_current_wal_insert_lsn()) AS current, redo_wal_file AS redo,
+            current_setting('data_directory') AS dir
+       FROM pg_control_checkpoint()`,
   );
   const fs = (db as unknown as { mod?: { FS?: { readdir(p: string): string[]; unlink(p: string): void } } }).mod?.FS;
   if (!fs) {
     console.error('snapshot: PGlite has no mod.FS here; keeping every WAL segment');
     return;
   }
-  const { current, dir } = rows[0];
+  // Recovery starts at the checkpoint's redo point and reads on to the end of the WAL.
+  const { current, redo, dir } = rows[0];
+  const keep = new Set([current, redo]);
   for (const name of fs.readdir(`${dir}/pg_wal`)) {
-    if (/^[0-9A-F]{24}$/.test(name) && name !== current) fs.unlink(`${dir}/pg_wal/${name}`);
+    if (/^[0-9A-F]{24}$/.test(name) && !keep.has(name)) fs.unlink(`${dir}/pg_wal/${name}`);
   }
 }
