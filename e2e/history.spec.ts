@@ -38,16 +38,29 @@ async function stepEvents(page: Page, n: number): Promise<void> {
   }
 }
 
-/** Places an order and steps until it is acknowledged; returns its id. */
+/** Acknowledged writes in the engine's history (through the automation hook). */
+function acks(page: Page): Promise<number> {
+  return page.evaluate(() => window.replicaLab?.cluster.history.ofType('write.ok').length ?? -1);
+}
+
+/**
+ * Places an order and steps until the engine has acknowledged it (decided on engine state,
+ * so two runs press Step the same number of times however fast the page renders); returns
+ * its id as the page shows it.
+ */
 async function placeAndAck(page: Page): Promise<number> {
-  const written = page.getByRole('status', { name: 'Write result' });
+  const shown = page.getByRole('status', { name: 'Write result' }).getByTestId('placed-order-id');
+  const previous = (await shown.count()) > 0 ? await shown.textContent() : null;
+  const before = await acks(page);
   await page.getByRole('button', { name: 'Place order' }).click();
-  for (let i = 0; i < 40 && !(await written.getByTestId('placed-order-id').isVisible()); i++) {
-    const before = await processed(page);
+  for (let i = 0; i < 40 && (await acks(page)) === before; i++) {
+    const stepped = await processed(page);
     await page.getByRole('button', { name: 'Step', exact: true }).click();
-    await expect.poll(() => processed(page)).toBeGreaterThan(before);
+    await expect.poll(() => processed(page)).toBeGreaterThan(stepped);
   }
-  const id = Number(((await written.getByTestId('placed-order-id').textContent()) ?? '').replace('#', ''));
+  await expect(shown).toBeVisible();
+  if (previous !== null) await expect(shown).not.toHaveText(previous);
+  const id = Number(((await shown.textContent()) ?? '').replace('#', ''));
   expect(id).toBeGreaterThan(0);
   return id;
 }

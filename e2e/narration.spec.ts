@@ -6,26 +6,24 @@
  * replicas have it, a read is fresh and the line says so. The activity log keeps each line.
  */
 import type { Page } from '@playwright/test';
-import { expect, note, openApp, snap, test } from './helpers.ts';
+import { expect, note, openApp, REPLICAS, setReplicaLag, snap, test } from './helpers.ts';
 
-const REPLICAS = ['replica-1', 'replica-2', 'replica-3'];
 const LSN = '[0-9A-F]+/[0-9A-F]+';
 
-async function lagReplicas(page: Page, ms: number): Promise<void> {
+/** Waits until no replica has anything left to replay (engine state, not a fixed sleep). */
+async function replicasCaughtUp(page: Page): Promise<void> {
   for (const replica of REPLICAS) {
-    const lag = page.getByRole('spinbutton', { name: `Lag of ${replica} (ms)` });
-    await lag.fill(String(ms));
-    await expect(lag).toHaveValue(String(ms));
+    await expect(page.getByTestId(`${replica}-behind-txns`)).toHaveText('0', { timeout: 30_000 });
   }
-  // What was already on the links arrives before the order is placed.
-  await page.waitForTimeout(1000);
 }
 
 test('narration: says why a read right after an order misses it, and why a later read is fresh', async ({ page }) => {
   await openApp(page);
   const narration = page.getByRole('status', { name: 'Narration' });
   await expect(narration).toContainText('Place an order, then read it back');
-  await lagReplicas(page, 3000);
+  await setReplicaLag(page, 3000);
+  // Whatever was already on the links arrives before the order is placed.
+  await replicasCaughtUp(page);
 
   const written = page.getByRole('status', { name: 'Write result' });
   await page.getByRole('button', { name: 'Place order' }).click();
@@ -63,7 +61,7 @@ test('narration: says why a read right after an order misses it, and why a later
   await expect(log).toContainText(readLine);
 
   // Once the order has arrived everywhere, a read is fresh, and the line says why.
-  await page.waitForTimeout(3500);
+  await replicasCaughtUp(page);
   await page.getByRole('button', { name: 'Read my orders' }).click();
   await expect(narration).toContainText(
     new RegExp(
