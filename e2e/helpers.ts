@@ -98,3 +98,10 @@ export async function setReplicaLag(page: Page, ms: number, replicas: readonly s
     await expect(page.getByRole('spinbutton', { name: `Lag of ${replica} (ms)` })).toHaveValue(String(ms));
   }
 }
+
+/** Waits until no replica has anything left to replay (the nodes table, engine state: no fixed sleep). */
+export async function replicasCaughtUp(page: Page, replicas: readonly string[] = REPLICAS): Promise<void> {
+  for (const replica of replicas) {
+    await expect(page.getByTestId(`${replica}-behind-txns`)).toHaveText('0', { timeout: 30_000 });
+  }
+}

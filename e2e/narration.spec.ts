@@ -5,17 +5,9 @@
  * served it, at which replay LSN, and why (the order is still on the link). Once the
  * replicas have it, a read is fresh and the line says so. The activity log keeps each line.
  */
-import type { Page } from '@playwright/test';
-import { expect, note, openApp, REPLICAS, setReplicaLag, snap, test } from './helpers.ts';
+import { expect, note, openApp, replicasCaughtUp, setReplicaLag, snap, test } from './helpers.ts';
 
 const LSN = '[0-9A-F]+/[0-9A-F]+';
-
-/** Waits until no replica has anything left to replay (engine state, not a fixed sleep). */
-async function replicasCaughtUp(page: Page): Promise<void> {
-  for (const replica of REPLICAS) {
-    await expect(page.getByTestId(`${replica}-behind-txns`)).toHaveText('0', { timeout: 30_000 });
-  }
-}
 
 test('narration: says why a read right after an order misses it, and why a later read is fresh', async ({ page }) => {
   await openApp(page);

@@ -6,41 +6,36 @@
  * lsn-wait, do. Then the load generator puts ops/s on every node and fills the reads list.
  */
 import type { Locator, Page } from '@playwright/test';
-import { expect, note, openApp, snap, test } from './helpers.ts';
-
-const REPLICAS = ['replica-1', 'replica-2', 'replica-3'];
+import {
+  clickPlaceOrder,
+  expect,
+  note,
+  openApp,
+  placedOrderId,
+  REPLICAS,
+  readMyOrders,
+  replicasCaughtUp,
+  setReplicaLag,
+  snap,
+  test,
+  writeResult,
+} from './helpers.ts';
 
 /** Places an order through the default route (the load balancer) and returns its id. */
 async function placeOrder(page: Page): Promise<string> {
-  const written = page.getByRole('status', { name: 'Write result' });
-  const before = (await written.textContent()) ?? '';
-  await page.getByRole('button', { name: 'Place order' }).click();
-  await expect(written).not.toHaveText(before);
+  await clickPlaceOrder(page);
+  const written = writeResult(page);
   await expect(written).toContainText('committed on primary');
   await expect(written).toContainText(/, through app-\d\./);
-  const id = ((await written.getByTestId('placed-order-id').textContent()) ?? '').replace('#', '');
+  const id = await placedOrderId(page);
   note('order', `#${id}: ${await written.textContent()}`);
   return id;
 }
 
-/** Reads my orders through the load balancer; returns the read result once the checker has judged it. */
-async function readMyOrders(page: Page): Promise<Locator> {
-  const read = page.getByRole('status', { name: 'Read result' });
-  await page.getByRole('button', { name: 'Read my orders' }).click();
-  await expect(read.getByTestId('read-node')).toBeVisible();
-  await expect(read.getByText('Checking this read')).toHaveCount(0);
-  note('read', (await read.textContent()) ?? '');
-  return read;
-}
-
-/** Sets every replica's link 3 s behind, and waits out what was in flight before. */
+/** Sets every replica's link `ms` behind, once whatever was in flight before has arrived. */
 async function lagReplicas(page: Page, ms: number): Promise<void> {
-  for (const replica of REPLICAS) {
-    const lag = page.getByRole('spinbutton', { name: `Lag of ${replica} (ms)` });
-    await lag.fill(String(ms));
-    await expect(lag).toHaveValue(String(ms));
-  }
-  await page.waitForTimeout(1000);
+  await setReplicaLag(page, ms);
+  await replicasCaughtUp(page);
 }
 
 function strategySelect(page: Page): Locator {

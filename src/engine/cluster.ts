@@ -16,6 +16,8 @@ import {
   ClientOperations,
   CONNECTION_REFUSED,
   type OperationsHost,
+  type PlaceOrderArgs,
+  type ReadOrdersArgs,
   type ReadOutcome,
   type WriteOutcome,
 } from './app/operations.ts';
@@ -53,7 +55,7 @@ import {
 } from './settings.ts';
 import { buildSnapshot, type ClusterSnapshot } from './snapshot.ts';
 
-export type { ReadOutcome, WriteOutcome } from './app/operations.ts';
+export type { PlaceOrderArgs, ReadOrdersArgs, ReadOutcome, WriteOutcome } from './app/operations.ts';
 export { CONNECTION_REFUSED, EPOCH_MS, OPTIMISTIC_MESSAGE, placeOrderRow } from './app/operations.ts';
 export type { FailoverRecord } from './failover/orchestrator.ts';
 export { SEQUENCE_AFTER_PROMOTION_SQL } from './failover/orchestrator.ts';
@@ -468,19 +470,13 @@ export class Cluster {
    * `node` directly when given (as a client that reaches that node would), otherwise
    * through an app server (`via`, or the load balancer's pick) to the current primary.
    */
-  placeOrder(args: {
-    user: number;
-    total: number;
-    node?: string;
-    via?: string;
-    client?: string;
-  }): Promise<WriteOutcome> {
+  placeOrder(args: PlaceOrderArgs): Promise<WriteOutcome> {
     this.journal('placeOrder', [args]);
     return this.ops.placeOrder(args);
   }
 
   /** "My orders": a user's order ids, from `node`, or as the app tier routes the read. */
-  readOrders(args: { user: number; node?: string; via?: string; client?: string }): Promise<ReadOutcome> {
+  readOrders(args: ReadOrdersArgs): Promise<ReadOutcome> {
     this.journal('readOrders', [args]);
     return this.ops.readOrders(args);
   }

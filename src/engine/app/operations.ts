@@ -74,6 +74,24 @@ export interface OperationsHost {
   replayLsnOf(node: string): number;
 }
 
+/** Who places which order, and where it goes (a node directly, an app server, or the load balancer). */
+export interface PlaceOrderArgs {
+  user: number;
+  total: number;
+  node?: string;
+  via?: string;
+  /** Who sent it: "user-1001" by default, "load" for the load generator. */
+  client?: string;
+}
+
+/** Whose orders to read, and where the read goes. */
+export interface ReadOrdersArgs {
+  user: number;
+  node?: string;
+  via?: string;
+  client?: string;
+}
+
 export class ClientOperations {
   private nextOp = 0;
   private readonly replayWaiters = new Set<{ node: string; lsn: number; done: (ok: boolean) => void }>();
@@ -85,13 +103,7 @@ export class ClientOperations {
    * `node` directly when given (as a client that reaches that node would), otherwise
    * through an app server (`via`, or the load balancer's pick) to the current primary.
    */
-  placeOrder(args: {
-    user: number;
-    total: number;
-    node?: string;
-    via?: string;
-    client?: string;
-  }): Promise<WriteOutcome> {
+  placeOrder(args: PlaceOrderArgs): Promise<WriteOutcome> {
     const host = this.host;
     return runCommand<WriteOutcome>(host.clock, 'placeOrder', async () => {
       const server = args.node ? undefined : host.app.server(args.via);
@@ -167,7 +179,7 @@ export class ClientOperations {
   }
 
   /** "My orders": a user's order ids, from `node`, or as the app tier routes the read. */
-  readOrders(args: { user: number; node?: string; via?: string; client?: string }): Promise<ReadOutcome> {
+  readOrders(args: ReadOrdersArgs): Promise<ReadOutcome> {
     return this.read('readOrders', 'orders', args, (node) => {
       // While a synchronous commit waits for its standby, other sessions on the primary do
       // not see its row (PostgreSQL keeps the transaction in progress until then).
