@@ -13,6 +13,7 @@ import { type Actor, createActor, fromPromise, waitFor } from 'xstate';
 import { AppTier, type DataKind, type SessionStore } from './app/appTier.ts';
 import { LoadGenerator, type LoadOptions } from './app/loadGenerator.ts';
 import {
+  type BrowseArgs,
   ClientOperations,
   CONNECTION_REFUSED,
   type OperationsHost,
@@ -55,7 +56,7 @@ import {
 } from './settings.ts';
 import { buildSnapshot, type ClusterSnapshot } from './snapshot.ts';
 
-export type { PlaceOrderArgs, ReadOrdersArgs, ReadOutcome, WriteOutcome } from './app/operations.ts';
+export type { BrowseArgs, PlaceOrderArgs, ReadOrdersArgs, ReadOutcome, WriteOutcome } from './app/operations.ts';
 export { CONNECTION_REFUSED, EPOCH_MS, OPTIMISTIC_MESSAGE, placeOrderRow } from './app/operations.ts';
 export type { FailoverRecord } from './failover/orchestrator.ts';
 export { SEQUENCE_AFTER_PROMOTION_SQL } from './failover/orchestrator.ts';
@@ -491,13 +492,7 @@ export class Cluster {
   }
 
   /** Browses a category of products (reads that tolerate staleness: the seed's async data). */
-  browse(args: {
-    user: number;
-    category?: string;
-    node?: string;
-    via?: string;
-    client?: string;
-  }): Promise<ReadOutcome> {
+  browse(args: BrowseArgs): Promise<ReadOutcome> {
     this.journal('browse', [args]);
     return this.ops.browse(args);
   }

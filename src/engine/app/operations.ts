@@ -84,6 +84,15 @@ export interface PlaceOrderArgs {
   client?: string;
 }
 
+/** A category of products to browse (Electronics by default), and where the read goes. */
+export interface BrowseArgs {
+  user: number;
+  category?: string;
+  node?: string;
+  via?: string;
+  client?: string;
+}
+
 /** Whose orders to read, and where the read goes. */
 export interface ReadOrdersArgs {
   user: number;
@@ -193,13 +202,7 @@ export class ClientOperations {
   }
 
   /** Browses a category of products (reads that tolerate staleness: the seed's async data). */
-  browse(args: {
-    user: number;
-    category?: string;
-    node?: string;
-    via?: string;
-    client?: string;
-  }): Promise<ReadOutcome> {
+  browse(args: BrowseArgs): Promise<ReadOutcome> {
     const category = args.category ?? 'Electronics';
     return this.read('browse', 'products', args, async (node) => {
       await this.readQuery(
