@@ -72,5 +72,15 @@ describe('clock driver', () => {
     // No stop left: the next step runs the event at 500.
     await driver.step();
     expect(fired).toEqual([100, 500]);
+
+    // A stop at the time of the last events: stepping through them reaches it, no extra press.
+    clock.schedule(100, () => void fired.push(clock.now()));
+    clock.schedule(100, () => void fired.push(clock.now()));
+    driver.stopAt(600, () => reached.push(clock.now()));
+    await driver.step();
+    expect(reached).toEqual([250, 400]);
+    await driver.step();
+    expect(fired).toEqual([100, 500, 600, 600]);
+    expect(reached).toEqual([250, 400, 600]);
   });
 });

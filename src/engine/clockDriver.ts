@@ -103,7 +103,12 @@ export class ClockDriver {
       this.stopReached();
       return true;
     }
-    return this.clock.step();
+    const stepped = await this.clock.step();
+    // The last event at the stop time has run: nothing is left before the stop.
+    if (stop && stop === this.stop && this.clock.now() >= stop.atMs) {
+      if ((this.clock.nextAt() ?? Number.POSITIVE_INFINITY) > stop.atMs) this.stopReached();
+    }
+    return stepped;
   }
 
   /** Runs whatever is due at the current engine time (e.g. a command sent while paused). */
