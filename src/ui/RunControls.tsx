@@ -15,6 +15,8 @@ export function RunControls() {
   const seed = useLab((s) => s.seed);
   const generation = useLab((s) => s.generation);
   const switching = useLab((s) => s.switching);
+  // A scenario that is finishing owns the clock until its summary is ready.
+  const finishing = useLab((s) => s.scenarioRun?.status === 'finishing');
   const nowMs = useLab((s) => s.snapshot?.nowMs ?? 0);
   const [seedDraft, setSeedDraft] = useState(String(seed));
   const [target, setTarget] = useState<number | null>(null);
@@ -29,7 +31,7 @@ export function RunControls() {
   const maxMs = Math.floor(nowMs / SCRUB_STEP_MS) * SCRUB_STEP_MS;
   const at = Math.min(target ?? maxMs, maxMs);
   const seedValid = /^\d+$/.test(seedDraft.trim());
-  const busy = switching !== undefined;
+  const busy = switching !== undefined || finishing;
 
   return (
     <section className="run-controls" aria-label="Run">

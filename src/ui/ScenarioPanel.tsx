@@ -5,7 +5,7 @@
  * highlighted; when the run ends its summary is the one `npm run scenario -- <file> --json
  * --seed N` prints, shown in words and as JSON to download.
  */
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import type { ScenarioSummary } from '../scenarios/runner.ts';
 import { parseScenarioText, type Scenario, ScenarioError, stepTimes } from '../scenarios/schema.ts';
 import { describeError, formatCount, formatEngineTime } from './format.ts';
@@ -27,11 +27,12 @@ interface LoadError {
 export function ScenarioPanel() {
   const presets = useMemo(presetScenarios, []);
   const run = useLab((s) => s.scenarioRun);
-  const switching = useLab((s) => s.switching);
+  const busy = useLab((s) => s.switching !== undefined || s.scenarioRun?.status === 'finishing');
   const [loaded, setLoaded] = useState<Loaded>(() => ({ source: presets[0].id, scenario: presets[0].scenario }));
   const [error, setError] = useState<LoadError | null>(null);
   const [seed, setSeed] = useState(String(presets[0].scenario.seed ?? 1));
   const fileId = useId();
+  const seedHintId = useId();
   const seedValid = /^\d+$/.test(seed.trim());
 
   const choose = (next: Loaded) => {
@@ -101,13 +102,22 @@ export function ScenarioPanel() {
       >
         <label className="inline-field">
           Scenario seed
-          <input className="seed-input" inputMode="numeric" value={seed} onChange={(e) => setSeed(e.target.value)} />
+          <input
+            className="seed-input"
+            inputMode="numeric"
+            value={seed}
+            aria-invalid={!seedValid}
+            aria-describedby={seedHintId}
+            onChange={(e) => setSeed(e.target.value)}
+          />
         </label>
-        <button type="submit" className="primary-button" disabled={!seedValid || switching !== undefined}>
+        <button type="submit" className="primary-button" disabled={!seedValid || busy}>
           Start scenario
         </button>
-        <span className="hint">
-          Starts a fresh cluster with the scenario's settings; the clock controls work as usual.
+        <span id={seedHintId} className="hint">
+          {seedValid
+            ? "Starts a fresh cluster with the scenario's settings; the clock controls work as usual."
+            : 'A seed is a whole number (0 or more).'}
         </span>
       </form>
       {run && <ScenarioResult run={run} />}
@@ -177,6 +187,7 @@ function ScenarioResult({ run }: { run: ScenarioRunView }) {
 function SummaryFacts({ summary, ownCommands }: { summary: ScenarioSummary; ownCommands: number }) {
   const json = JSON.stringify(summary, null, 2);
   const download = useMemo(() => URL.createObjectURL(new Blob([json], { type: 'application/json' })), [json]);
+  useEffect(() => () => URL.revokeObjectURL(download), [download]);
   const failover = summary.failovers.at(-1);
   return (
     <>
