@@ -43,14 +43,14 @@ const PHASE_FIELDS: { key: keyof FailoverTimings; label: string; title: string }
 ];
 
 export function FailoverControls() {
-  const fencing = useLab((s) => s.snapshot?.failover.fencing);
-  const policy = useLab((s) => s.snapshot?.failover.promotionPolicy);
-  const config = useLab((s) => s.failoverConfig);
-  const [auto, sendAuto] = usePending(config.autoFailover);
-  const [fenced, sendFencing] = usePending(fencing);
+  // The engine's settings (a scenario's steps and a step back change them too).
+  const failover = useLab((s) => s.tableSnapshot?.failover);
+  const [auto, sendAuto] = usePending(failover?.auto);
+  const [fenced, sendFencing] = usePending(failover?.fencing);
   const fencingTextId = useId();
   const seedTextId = useId();
-  if (fenced === undefined || policy === undefined) return null;
+  if (!failover || fenced === undefined) return null;
+  const { promotionPolicy: policy, healthCheck: health, timings } = failover;
   return (
     <div className="subpanel">
       <h3>Failover settings</h3>
@@ -92,7 +92,7 @@ export function FailoverControls() {
                 key={f.key}
                 label={f.label}
                 title={f.title}
-                value={config.health[f.key]}
+                value={health[f.key]}
                 min={f.min}
                 max={f.max}
                 step={f.key === 'retries' ? 1 : 100}
@@ -110,7 +110,7 @@ export function FailoverControls() {
                 key={f.key}
                 label={f.label}
                 title={f.title}
-                value={config.timings[f.key]}
+                value={timings[f.key]}
                 min={0}
                 max={MAX_MS}
                 step={100}

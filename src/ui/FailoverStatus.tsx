@@ -52,16 +52,15 @@ function SplitBrain({ nodes }: { nodes: string[] | undefined }) {
 }
 
 function Strip({ failover, phase }: { failover: FailoverView; phase: PhaseView | undefined }) {
-  const config = useLab((s) => s.failoverConfig);
   const failures = useLab((s) => s.failoverStory.lastFailedCheck?.failures ?? 0);
   const words = describeMachineState(failover.state, {
     primary: failover.primary,
     candidate: phase?.node,
-    autoFailover: config.autoFailover,
+    autoFailover: failover.auto,
     failures,
-    retries: config.health.retries,
-    intervalMs: config.health.intervalMs,
-    timeoutMs: config.health.timeoutMs,
+    retries: failover.healthCheck.retries,
+    intervalMs: failover.healthCheck.intervalMs,
+    timeoutMs: failover.healthCheck.timeoutMs,
   });
   const moving = failover.primary !== failover.endpoint;
   return (

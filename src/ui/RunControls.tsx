@@ -3,9 +3,10 @@
  * fresh cluster with it) and the scrubber that steps back to any earlier engine time (a
  * replay of the run so far), with what the page is doing while it builds the new cluster.
  */
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { formatEngineTime } from './format.ts';
 import { resetLab, rewindTo } from './labSession.ts';
+import { SeedForm } from './SeedForm.tsx';
 import { useLab } from './store.ts';
 
 /** The scrubber moves in tenths of a second. */
@@ -20,7 +21,6 @@ export function RunControls() {
   const nowMs = useLab((s) => s.snapshot?.nowMs ?? 0);
   const [seedDraft, setSeedDraft] = useState(String(seed));
   const [target, setTarget] = useState<number | null>(null);
-  const seedHelpId = useId();
   // A new cluster (reset, step back, scenario) brings its own seed and a fresh scrubber.
   // biome-ignore lint/correctness/useExhaustiveDependencies: generation marks a new cluster
   useEffect(() => {
@@ -30,36 +30,19 @@ export function RunControls() {
 
   const maxMs = Math.floor(nowMs / SCRUB_STEP_MS) * SCRUB_STEP_MS;
   const at = Math.min(target ?? maxMs, maxMs);
-  const seedValid = /^\d+$/.test(seedDraft.trim());
   const busy = switching !== undefined || finishing;
 
   return (
     <section className="run-controls" aria-label="Run">
-      <form
-        className="inline-field"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (seedValid) void resetLab(Number(seedDraft));
-        }}
-      >
-        <label className="inline-field">
-          Seed
-          <input
-            className="seed-input"
-            inputMode="numeric"
-            value={seedDraft}
-            aria-invalid={!seedValid}
-            aria-describedby={seedHelpId}
-            onChange={(e) => setSeedDraft(e.target.value)}
-          />
-        </label>
-        <button type="submit" disabled={busy || !seedValid}>
-          Reset
-        </button>
-        <span id={seedHelpId} className="hint">
-          {seedValid ? 'Same seed, same clicks: the same run.' : 'A seed is a whole number (0 or more).'}
-        </span>
-      </form>
+      <SeedForm
+        label="Seed"
+        value={seedDraft}
+        onChange={setSeedDraft}
+        onSubmit={(seed) => void resetLab(seed)}
+        submitLabel="Reset"
+        hint="Same seed, same clicks: the same run."
+        busy={busy}
+      />
       <form
         className="inline-field scrubber"
         onSubmit={(e) => {

@@ -10,6 +10,7 @@ import type { ScenarioSummary } from '../scenarios/runner.ts';
 import { parseScenarioText, type Scenario, ScenarioError, stepTimes } from '../scenarios/schema.ts';
 import { describeError, formatCount, formatEngineTime } from './format.ts';
 import { playScenario } from './labSession.ts';
+import { SeedForm } from './SeedForm.tsx';
 import { currentStep, describeStep, presetScenarios } from './scenarioText.ts';
 import { type ScenarioRunView, useLab } from './store.ts';
 
@@ -32,8 +33,6 @@ export function ScenarioPanel() {
   const [error, setError] = useState<LoadError | null>(null);
   const [seed, setSeed] = useState(String(presets[0].scenario.seed ?? 1));
   const fileId = useId();
-  const seedHintId = useId();
-  const seedValid = /^\d+$/.test(seed.trim());
 
   const choose = (next: Loaded) => {
     setLoaded(next);
@@ -93,33 +92,16 @@ export function ScenarioPanel() {
       </div>
       {error && <ScenarioProblems error={error} />}
       <ScenarioSteps scenario={loaded.scenario} run={run?.scenario === loaded.scenario ? run : undefined} />
-      <form
-        className="inline-field"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (seedValid) void playScenario(loaded.scenario, Number(seed));
-        }}
-      >
-        <label className="inline-field">
-          Scenario seed
-          <input
-            className="seed-input"
-            inputMode="numeric"
-            value={seed}
-            aria-invalid={!seedValid}
-            aria-describedby={seedHintId}
-            onChange={(e) => setSeed(e.target.value)}
-          />
-        </label>
-        <button type="submit" className="primary-button" disabled={!seedValid || busy}>
-          Start scenario
-        </button>
-        <span id={seedHintId} className="hint">
-          {seedValid
-            ? "Starts a fresh cluster with the scenario's settings; the clock controls work as usual."
-            : 'A seed is a whole number (0 or more).'}
-        </span>
-      </form>
+      <SeedForm
+        label="Scenario seed"
+        value={seed}
+        onChange={setSeed}
+        onSubmit={(n) => void playScenario(loaded.scenario, n)}
+        submitLabel="Start scenario"
+        hint="Starts a fresh cluster with the scenario's settings; the clock controls work as usual."
+        busy={busy}
+        primary
+      />
       {run && <ScenarioResult run={run} />}
     </section>
   );

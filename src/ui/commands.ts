@@ -17,15 +17,7 @@ import type { Lab } from './bootLab.ts';
 import { describeError, formatCount, formatIds, formatMs, outcomeError } from './format.ts';
 import { clockBusy, rewindTo } from './labSession.ts';
 import { POLICY_TEXT, SEED_TIMELINE } from './replicationText.ts';
-import {
-  type CheckView,
-  currentLab,
-  type FailoverConfig,
-  logActivity,
-  type NodeOrders,
-  type Route,
-  useLab,
-} from './store.ts';
+import { type CheckView, currentLab, logActivity, type NodeOrders, type Route, useLab } from './store.ts';
 
 /** A command's reply, or why there is none (it threw: a bug, or a node that stopped answering). */
 type Sent<T> = { ok: true; reply: T } | { ok: false; error: string };
@@ -237,14 +229,15 @@ export async function setFencing(on: boolean): Promise<boolean> {
   return true;
 }
 
-function rememberFailover(update: (c: FailoverConfig) => FailoverConfig): void {
-  useLab.setState((s) => ({ failoverConfig: update(s.failoverConfig) }));
+/** The failover manager's settings as the engine has them now. */
+function failoverNow(): { health: HealthCheckSettings; timings: FailoverTimings } | undefined {
+  const failover = currentLab()?.cluster.getSnapshot().failover;
+  return failover && { health: failover.healthCheck, timings: failover.timings };
 }
 
 /** Resolves with whether the engine took it. */
 export async function setAutoFailover(on: boolean): Promise<boolean> {
   if (!(await send('Set automatic failover', (lab) => lab.cluster.setAutoFailover(on))).ok) return false;
-  rememberFailover((c) => ({ ...c, autoFailover: on }));
   logActivity('info', `Automatic failover ${on ? 'on' : 'off'}`);
   return true;
 }
@@ -259,14 +252,14 @@ function describeTimings(t: FailoverTimings): string {
 
 export async function setHealthCheck(health: Partial<HealthCheckSettings>): Promise<void> {
   if (!(await send('Set health check', (lab) => lab.cluster.setHealthCheck(health))).ok) return;
-  rememberFailover((c) => ({ ...c, health: { ...c.health, ...health } }));
-  logActivity('info', `Health check: ${describeHealth(useLab.getState().failoverConfig.health)}`);
+  const now = failoverNow();
+  if (now) logActivity('info', `Health check: ${describeHealth(now.health)}`);
 }
 
 export async function setFailoverTimings(timings: Partial<FailoverTimings>): Promise<void> {
   if (!(await send('Set failover timings', (lab) => lab.cluster.setFailoverTimings(timings))).ok) return;
-  rememberFailover((c) => ({ ...c, timings: { ...c.timings, ...timings } }));
-  logActivity('info', `Failover phases: ${describeTimings(useLab.getState().failoverConfig.timings)}`);
+  const now = failoverNow();
+  if (now) logActivity('info', `Failover phases: ${describeTimings(now.timings)}`);
 }
 
 /** The seed's timeline: detect at 5 s, elect until 10 s, promote until 15 s, DNS moved at 20 s. */
@@ -276,7 +269,6 @@ export async function applySeedTimeline(): Promise<void> {
     await Promise.all([lab.cluster.setHealthCheck(health), lab.cluster.setFailoverTimings(timings)]);
   });
   if (!sent.ok) return;
-  rememberFailover((c) => ({ ...c, health: { ...health }, timings: { ...timings } }));
   logActivity('info', `The seed's 20 s timeline: ${describeHealth(health)}; ${describeTimings(timings)}`);
 }
 

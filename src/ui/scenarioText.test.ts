@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../scenarios/schema.ts';
 import { currentStep, describeStep, presetScenarios } from './scenarioText.ts';
-import { seedFromUrl } from './shareLink.ts';
+import { parseSeed, seedFromUrl } from './shareLink.ts';
 
 const scenario = parseScenario({
   version: 1,
@@ -46,5 +46,12 @@ describe('share link', () => {
     expect(seedFromUrl('')).toEqual({});
     expect(seedFromUrl('?seed=4.5').error).toContain('"4.5" is not a whole number');
     expect(seedFromUrl('?seed=-1').seed).toBeUndefined();
+    expect([parseSeed(' 7 '), parseSeed('0'), parseSeed('1e3'), parseSeed(''), parseSeed('9'.repeat(20))]).toEqual([
+      7,
+      0,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });

@@ -9,8 +9,6 @@ import { create } from 'zustand';
 import type { FailoverDowntime } from '../engine/checker/downtime.ts';
 import type { DriverState } from '../engine/clockDriver.ts';
 import type { ClusterSnapshot } from '../engine/cluster.ts';
-import type { FailoverTimings, HealthCheckSettings } from '../engine/failoverMachine.ts';
-import { DEFAULT_FAILOVER_TIMINGS, DEFAULT_HEALTH_CHECK } from '../engine/settings.ts';
 import type { ScenarioSummary } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import type { Lab } from './bootLab.ts';
@@ -103,13 +101,6 @@ export interface ActivityEntry {
   text: string;
 }
 
-/** The failover manager's settings, from the engine's snapshot (kept in step by connectLab). */
-export interface FailoverConfig {
-  autoFailover: boolean;
-  health: HealthCheckSettings;
-  timings: FailoverTimings;
-}
-
 export interface PhaseView {
   at: number;
   phase: 'detect' | 'elect' | 'promote' | 'repoint' | 'endpoint' | 'no-candidate';
@@ -176,7 +167,6 @@ export interface LabState {
   /** The consistency checker's view of every read so far (recomputed as the history grows). */
   reads?: ReadStats;
   activity: ActivityEntry[];
-  failoverConfig: FailoverConfig;
   failoverStory: FailoverStory;
   /** Downtime of each failover so far, measured from the history. */
   downtimes: FailoverDowntime[];
@@ -195,7 +185,6 @@ export const useLab = create<LabState>()(() => ({
   user: DEFAULT_USER,
   placed: {},
   activity: [],
-  failoverConfig: { autoFailover: true, health: DEFAULT_HEALTH_CHECK, timings: DEFAULT_FAILOVER_TIMINGS },
   failoverStory: { phases: [], lost: [], rewound: [] },
   downtimes: [],
 }));
@@ -206,12 +195,6 @@ let disconnect: (() => void) | undefined;
 /** The running lab, for commands; undefined while booting. */
 export function currentLab(): Lab | undefined {
   return connected;
-}
-
-/** The failover manager's settings as the engine has them now. */
-function failoverConfigOf(snapshot: ClusterSnapshot): FailoverConfig {
-  const { auto, healthCheck, timings } = snapshot.failover;
-  return { autoFailover: auto, health: { ...healthCheck }, timings: { ...timings } };
 }
 
 /**
@@ -260,14 +243,11 @@ export function connectLab(lab: Lab): () => void {
     const wallMs = performance.now();
     const tables = driver.paused || wallMs - tableAt >= TABLE_REFRESH_MS;
     if (tables) tableAt = wallMs;
-    const config = failoverConfigOf(snapshot);
     useLab.setState((s) => ({
       snapshot,
       ...(tables ? { tableSnapshot: snapshot } : {}),
       driver,
       ...(downtimes === s.downtimes ? {} : { downtimes }),
-      // Scenario steps and replayed commands change these without the page's commands.
-      ...(JSON.stringify(config) === JSON.stringify(s.failoverConfig) ? {} : { failoverConfig: config }),
     }));
     const primary = snapshot.nodes.find((n) => n.role === 'primary')?.name ?? 'primary';
     const op = useLab.getState().lastRead?.op;
@@ -292,7 +272,6 @@ export function connectLab(lab: Lab): () => void {
     readyAtMs: s.readyAtMs ?? lab.readyAtMs,
     generation: s.generation + 1,
     seed,
-    failoverConfig: failoverConfigOf(lab.cluster.getSnapshot()),
     ...pageStateFrom(lab),
     lastWrite: undefined,
     lastRead: undefined,
