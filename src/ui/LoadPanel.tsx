@@ -35,34 +35,8 @@ export function LoadPanel() {
           else if (valid) void startLoad({ writesPerSec: Number(writes), readsPerSec: Number(reads) });
         }}
       >
-        <label className="field">
-          Writes/s
-          <input
-            type="number"
-            className="ms-input"
-            min={0}
-            max={MAX_RATE}
-            required
-            disabled={!!load}
-            value={load ? String(load.writesPerSec) : writes}
-            aria-invalid={!isValidRate(writes)}
-            onChange={(e) => setWrites(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          Reads/s
-          <input
-            type="number"
-            className="ms-input"
-            min={0}
-            max={MAX_RATE}
-            required
-            disabled={!!load}
-            value={load ? String(load.readsPerSec) : reads}
-            aria-invalid={!isValidRate(reads)}
-            onChange={(e) => setReads(e.target.value)}
-          />
-        </label>
+        <RateField label="Writes/s" text={writes} running={load?.writesPerSec} onChange={setWrites} />
+        <RateField label="Reads/s" text={reads} running={load?.readsPerSec} onChange={setReads} />
         <button type="submit" className={load ? 'danger-button' : 'primary-button'} disabled={!load && !valid}>
           {load ? 'Stop load' : 'Start load'}
         </button>
@@ -73,5 +47,25 @@ export function LoadPanel() {
           : 'Stopped.'}
       </p>
     </section>
+  );
+}
+
+/** One rate: what is typed, or (while the load runs, locked) the running rate. */
+function RateField(props: { label: string; text: string; running?: number; onChange: (text: string) => void }) {
+  return (
+    <label className="field">
+      {props.label}
+      <input
+        type="number"
+        className="ms-input"
+        min={0}
+        max={MAX_RATE}
+        required
+        disabled={props.running !== undefined}
+        value={props.running !== undefined ? String(props.running) : props.text}
+        aria-invalid={!isValidRate(props.text)}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </label>
   );
 }

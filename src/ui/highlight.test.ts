@@ -9,27 +9,12 @@ import {
   nodeLabel,
   useHighlight,
 } from './highlight.ts';
+import { readVerdict } from './testing/readVerdict.ts';
 
 const own = (orderId: number, lsn: number): AckedWrite => ({ orderId, op: orderId, user: 1001, lsn, ackAt: 1000 });
 
 function verdict(over: Partial<ReadVerdict>): ReadVerdict {
-  return {
-    op: 17,
-    at: 1200,
-    doneAt: 1205,
-    user: 1001,
-    client: 'user-1001',
-    action: 'readOrders',
-    node: 'replica-1',
-    ok: true,
-    orderIds: [],
-    replayLsn: 0x1a2a00,
-    latencyMs: 5,
-    anomalies: [],
-    missedOwn: [],
-    stale: false,
-    ...over,
-  };
+  return readVerdict({ op: 17, at: 1200, doneAt: 1205, replayLsn: 0x1a2a00, latencyMs: 5, ...over });
 }
 
 afterEach(() => useHighlight.getState().clear());

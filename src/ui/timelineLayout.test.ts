@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ReadVerdict } from '../engine/checker/consistency.ts';
 import type { Recorded } from '../engine/history.ts';
+import { readVerdict } from './testing/readVerdict.ts';
 import {
   AXIS_HEIGHT,
   anomalyMarks,
@@ -28,23 +28,7 @@ function op(partial: Partial<TimelineOp> & { op: number; start: number }): Timel
   };
 }
 
-function verdict(partial: Partial<ReadVerdict> & { op: number }): ReadVerdict {
-  return {
-    at: 0,
-    doneAt: 0,
-    user: 1001,
-    client: 'user-1001',
-    action: 'readOrders',
-    node: 'replica-1',
-    ok: true,
-    orderIds: [],
-    latencyMs: 1,
-    anomalies: [],
-    missedOwn: [],
-    stale: false,
-    ...partial,
-  };
-}
+const verdict = readVerdict;
 
 describe('TimelineOps', () => {
   it('pairs invokes with results by op, incrementally, and forgets old finished ops', () => {
