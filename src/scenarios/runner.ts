@@ -203,7 +203,7 @@ export function scenarioSettings(scenario: Scenario, seed?: number) {
  * journaled: a replay of the run schedules them again. Returns a promise that settles when
  * every step's operation has completed (it only progresses while the clock runs).
  */
-export function scheduleSteps(cluster: Cluster, scenario: Scenario, onStep?: (index: number) => void): ScheduledRun {
+export function scheduleSteps(cluster: Cluster, scenario: Scenario): ScheduledRun {
   const { times, endMs } = stepTimes(scenario.steps);
   const results: Promise<unknown>[] = [];
   let scheduled!: () => void;
@@ -215,7 +215,6 @@ export function scheduleSteps(cluster: Cluster, scenario: Scenario, onStep?: (in
       times[index],
       () => {
         cluster.history.record({ type: 'scenario.step', index, action: step.do });
-        onStep?.(index);
         results.push(cluster.unjournaled(() => runStep(cluster, step)));
         if (results.length === scenario.steps.length) scheduled();
       },

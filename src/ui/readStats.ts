@@ -104,14 +104,18 @@ export class ReadStatsTracker {
       for (const a of v.anomalies) anomalies[a]++;
     }
     latencies.sort((a, b) => a - b);
+    // Newest first: the table's latest few, and the timeline's whole recent window.
     const markedAnomalous: ReadRow[] = [];
-    const sinceMs = (verdicts.at(-1)?.at ?? 0) - MARKED_WINDOW_MS;
-    for (let i = verdicts.length - 1; i >= 0 && verdicts[i].at >= sinceMs && markedAnomalous.length < MARKED_MAX; i--) {
-      if (verdicts[i].anomalies.length > 0) markedAnomalous.push(row(verdicts[i]));
-    }
     const recentAnomalous: ReadRow[] = [];
-    for (let i = verdicts.length - 1; i >= 0 && recentAnomalous.length < RECENT_READS; i--) {
-      if (verdicts[i].anomalies.length > 0) recentAnomalous.push(row(verdicts[i]));
+    const sinceMs = (verdicts.at(-1)?.at ?? 0) - MARKED_WINDOW_MS;
+    for (let i = verdicts.length - 1; i >= 0; i--) {
+      const v = verdicts[i];
+      const marking = v.at >= sinceMs && markedAnomalous.length < MARKED_MAX;
+      if (!marking && recentAnomalous.length >= RECENT_READS) break;
+      if (v.anomalies.length === 0) continue;
+      const r = row(v);
+      if (marking) markedAnomalous.push(r);
+      if (recentAnomalous.length < RECENT_READS) recentAnomalous.push(r);
     }
     return {
       reads: verdicts.length,
