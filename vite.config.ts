@@ -3,21 +3,21 @@ import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
- * src/browser/preboot.ts starts the database nodes booting (see there). Vite would bundle it
+ * src/platform/browser/preboot.ts starts the database nodes booting (see there). Vite would bundle it
  * into the app's entry with index.html's other script, where it could only run once the
  * whole app has loaded and parsed; so the build makes it an entry of its own and puts its
  * script (and a preload of the chunks it imports) ahead of the app's. The dev server serves
  * index.html's tag as written.
  */
 function prebootEntry(): Plugin[] {
-  const tag = /[ \t]*<script type="module" src="\/src\/browser\/preboot\.ts"><\/script>\n?/;
+  const tag = /[ \t]*<script type="module" src="\/src\/platform\/browser\/preboot\.ts"><\/script>\n?/;
   let base = '/';
   return [
     {
       name: 'replica-lab-preboot:entry',
       apply: 'build',
       config: () => ({
-        build: { rollupOptions: { input: { index: 'index.html', preboot: 'src/browser/preboot.ts' } } },
+        build: { rollupOptions: { input: { index: 'index.html', preboot: 'src/platform/browser/preboot.ts' } } },
       }),
       transformIndexHtml: { order: 'pre', handler: (html) => html.replace(tag, '') },
     },

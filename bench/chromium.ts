@@ -1,6 +1,6 @@
 /**
  * The Chromium part of `npm run bench`: builds the app, serves it with `vite preview` and
- * drives it in headless Chromium through the page's automation hook (src/ui/automation.ts).
+ * drives it in headless Chromium through the page's automation hook (src/page/automation.ts).
  * - boot: navigation start to a running primary + 3 replicas (the page's own readyAtMs),
  *   median of fresh contexts (cold: empty HTTP cache) and of reloads in them (warm)
  * - frames: requestAnimationFrame deltas at 1x with ~500 transactions on the replication

@@ -11,8 +11,8 @@
  *   Chromium cannot run. BENCH_CHROMIUM=0 skips it.
  */
 import { PGlite } from '@electric-sql/pglite';
-import { inProcessFactory, loadSnapshot } from '../src/cli/nodeFactory.ts';
-import { Cluster } from '../src/engine/cluster.ts';
+import { Cluster } from '../src/engine/index.ts';
+import { inProcessFactory, loadSnapshot } from '../src/platform/node/nodeFactory.ts';
 import { benchChromiumSafe } from './chromium.ts';
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);

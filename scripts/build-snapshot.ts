@@ -17,7 +17,7 @@ import {
   NODE_POSTGRESQL_CONF,
   SHOP_SCHEMA_SQL,
   sampleRowsSql,
-} from '../src/engine/db/schema.ts';
+} from '../src/engine/index.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = resolve(root, 'public/snapshot/cluster.tar');

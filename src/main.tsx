@@ -1,14 +1,14 @@
 /**
- * The page's entry: renders the app, boots the cluster in Web Workers (labSession.ts
+ * The page's entry: renders the app, boots the cluster in Web Workers (page/session.ts
  * connects it to the store) and starts the clock at 1x so replication happens in real time.
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { engineFailed } from './page/commands.ts';
+import { startLab } from './page/session.ts';
+import { seedFromUrl } from './page/shareLink.ts';
+import { logActivity } from './page/store.ts';
 import { App } from './ui/App.tsx';
-import { engineFailed } from './ui/commands.ts';
-import { startLab } from './ui/labSession.ts';
-import { seedFromUrl } from './ui/shareLink.ts';
-import { logActivity } from './ui/store.ts';
 import './ui/app.css';
 
 const root = document.getElementById('root');

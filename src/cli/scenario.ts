@@ -7,11 +7,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { RYW_STRATEGIES } from '../engine/app/routing.ts';
+import { RYW_STRATEGIES } from '../engine/index.ts';
+import { inProcessFactory } from '../platform/node/nodeFactory.ts';
 import { PRESETS } from '../scenarios/presets/index.ts';
 import { runScenario, type ScenarioSummary } from '../scenarios/runner.ts';
 import { parseScenario, parseScenarioText, type Scenario, ScenarioError } from '../scenarios/schema.ts';
-import { inProcessFactory } from './nodeFactory.ts';
 
 // Keep stdout for the summary alone: anything else written there (PGlite's notices,
 // libraries' logs) goes to stderr.

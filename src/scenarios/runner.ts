@@ -3,11 +3,17 @@
  * summarises the run from the history. The same code runs headless (CLI, tests: the
  * clock as fast as possible) and in the page (the clock driven by the player).
  */
-import { type Anomaly, classifyReads } from '../engine/checker/consistency.ts';
-import { failoverDowntimes } from '../engine/checker/downtime.ts';
-import { Cluster, type NodeFactory } from '../engine/cluster.ts';
-import { formatLsn } from '../engine/db/lsn.ts';
-import { parseStandbyNames, type ReplicationMode, SEMI_SYNC_TIMEOUT_MS } from '../engine/replication/modes.ts';
+import {
+  type Anomaly,
+  Cluster,
+  classifyReads,
+  failoverDowntimes,
+  formatLsn,
+  type NodeFactory,
+  parseStandbyNames,
+  type ReplicationMode,
+  SEMI_SYNC_TIMEOUT_MS,
+} from '../engine/index.ts';
 import type { Scenario, Step } from './schema.ts';
 import { stepTimes } from './schema.ts';
 

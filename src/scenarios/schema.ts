@@ -4,10 +4,15 @@
  * fields may be added; existing names never change. Documented in README.md.
  */
 import { z } from 'zod';
-import { READ_POLICIES, RYW_STRATEGIES } from '../engine/app/routing.ts';
-import { PROMOTION_POLICIES } from '../engine/failover/candidate.ts';
-import { parseStandbyNames, SYNC_LEVELS } from '../engine/replication/modes.ts';
-import { MAX_LAG_MS, MAX_REPLICAS } from '../engine/settings.ts';
+import {
+  MAX_LAG_MS,
+  MAX_REPLICAS,
+  PROMOTION_POLICIES,
+  parseStandbyNames,
+  READ_POLICIES,
+  RYW_STRATEGIES,
+  SYNC_LEVELS,
+} from '../engine/index.ts';
 
 export const SCENARIO_VERSION = 1;
 

@@ -6,26 +6,27 @@
  * availability calculator, the checked reads, the logs, the SQL console and the activity
  * log. "Booting cluster…" before, the boot error if it failed.
  */
-import { ActivityLog } from './ActivityLog.tsx';
-import { AvailabilityPanel } from './AvailabilityPanel.tsx';
-import { ClientPanel } from './ClientPanel.tsx';
-import { ClockControls } from './ClockControls.tsx';
-import { FailoverStatus } from './FailoverStatus.tsx';
-import { LoadPanel } from './LoadPanel.tsx';
-import { LogPanel } from './LogPanel.tsx';
-import { Narration } from './Narration.tsx';
-import { NodeTable } from './NodeTable.tsx';
-import { ReadsPanel } from './ReadsPanel.tsx';
-import { ReplicationPanel } from './ReplicationPanel.tsx';
-import { RoutingPanel } from './RoutingPanel.tsx';
-import { RunControls } from './RunControls.tsx';
-import { ScenarioPanel, ScenarioStrip } from './ScenarioPanel.tsx';
-import { SqlConsole } from './SqlConsole.tsx';
-import { StatReplication } from './StatReplication.tsx';
-import { useLab } from './store.ts';
-import { Timeline } from './Timeline.tsx';
-import { Topology } from './Topology.tsx';
-import { useClockShortcuts } from './useClockShortcuts.ts';
+
+import { useLab } from '../page/store.ts';
+import { ClientPanel } from './client/ClientPanel.tsx';
+import { ReadsPanel } from './client/ReadsPanel.tsx';
+import { ClockControls } from './clock/ClockControls.tsx';
+import { RunControls } from './clock/RunControls.tsx';
+import { useClockShortcuts } from './clock/useClockShortcuts.ts';
+import { SqlConsole } from './console/SqlConsole.tsx';
+import { AvailabilityPanel } from './failover/AvailabilityPanel.tsx';
+import { FailoverStatus } from './failover/FailoverStatus.tsx';
+import { LoadPanel } from './load/LoadPanel.tsx';
+import { ActivityLog } from './log/ActivityLog.tsx';
+import { LogPanel } from './log/LogPanel.tsx';
+import { Narration } from './narration/Narration.tsx';
+import { NodeTable } from './nodes/NodeTable.tsx';
+import { StatReplication } from './nodes/StatReplication.tsx';
+import { ReplicationPanel } from './replication/ReplicationPanel.tsx';
+import { RoutingPanel } from './routing/RoutingPanel.tsx';
+import { ScenarioPanel, ScenarioStrip } from './scenarios/ScenarioPanel.tsx';
+import { Timeline } from './timeline/Timeline.tsx';
+import { Topology } from './topology/Topology.tsx';
 
 export function App() {
   const phase = useLab((s) => s.phase);

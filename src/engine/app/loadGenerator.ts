@@ -3,8 +3,8 @@
  * the virtual clock, with seeded Poisson arrivals. Reads follow the seed's mix (browse and
  * search 66%, view orders 17%, analytics 17%); writes are orders. It only sends commands.
  */
-import type { VirtualClock } from '../clock.ts';
-import type { SeededRandom } from '../random.ts';
+import type { VirtualClock } from '../sim/clock.ts';
+import type { SeededRandom } from '../sim/random.ts';
 
 export interface LoadOptions {
   /** Orders placed per second (seed: 20% of the traffic). */

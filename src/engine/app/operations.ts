@@ -5,18 +5,19 @@
  * come from routing.ts, everything else from the cluster facade through `OperationsHost`.
  * Journaling stays in the facade: these methods are what a journaled command runs.
  */
-import type { VirtualClock } from '../clock.ts';
-import type { NodeStatus } from '../clusterMachine.ts';
-import { Later, later, runCommand } from '../commandEvent.ts';
+
+import type { NodeStatus } from '../cluster/clusterMachine.ts';
+import { type ClusterSettings, CURRENT_PRIMARY, PRIMARY } from '../cluster/settings.ts';
 import { sqlLiteral } from '../db/applySql.ts';
 import { type CapturedTxn, type NodeHandle, type QueryResult, SqlError, type SqlValue } from '../db/types.ts';
 import type { FailoverOrchestrator } from '../failover/orchestrator.ts';
-import type { History } from '../history.ts';
-import type { SeededRandom } from '../random.ts';
 import type { CommitAcks } from '../replication/commitAcks.ts';
 import type { LogEntry } from '../replication/primaryLog.ts';
 import type { ReplicaStream } from '../replication/replicaStream.ts';
-import { type ClusterSettings, CURRENT_PRIMARY, PRIMARY } from '../settings.ts';
+import type { VirtualClock } from '../sim/clock.ts';
+import { Later, later, runCommand } from '../sim/commandEvent.ts';
+import type { History } from '../sim/history.ts';
+import type { SeededRandom } from '../sim/random.ts';
 import type { AppServer, AppTier, DataKind } from './appTier.ts';
 import { DEFAULT_RYW, decideRead, type ReadDecision } from './routing.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryEvent, Recorded } from '../history.ts';
+import type { HistoryEvent, Recorded } from '../sim/history.ts';
 import { classifyReads } from './consistency.ts';
 
 function history(...events: [number, HistoryEvent][]): Recorded[] {

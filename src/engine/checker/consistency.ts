@@ -8,7 +8,7 @@
  * - monotonic: the read saw fewer of the user's orders than an earlier read by that user
  *   (an order appeared, then vanished).
  */
-import type { EventOf, Recorded } from '../history.ts';
+import type { EventOf, Recorded } from '../sim/history.ts';
 
 export type Anomaly = 'stale' | 'read-your-writes' | 'monotonic';
 export const ANOMALIES: readonly Anomaly[] = ['stale', 'read-your-writes', 'monotonic'];

@@ -3,8 +3,8 @@
  * to the first write that succeeded after it. With no failed write (no traffic), from the
  * moment the old primary became unreachable to the moment the endpoint moved. Observes only.
  */
-import type { FailoverRecord } from '../cluster.ts';
-import type { Recorded } from '../history.ts';
+import type { FailoverRecord } from '../cluster/cluster.ts';
+import type { Recorded } from '../sim/history.ts';
 
 export interface FailoverDowntime extends FailoverRecord {
   downtimeMs: number | null;

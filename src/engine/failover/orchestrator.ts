@@ -5,16 +5,17 @@
  * primary's rejoin by a fresh copy, and split brain. It owns that state; it reaches the
  * nodes, streams and log only through the narrow `FailoverHost` the cluster facade gives it.
  */
-import type { VirtualClock } from '../clock.ts';
-import type { ClusterMachineEvent, NodeStatus } from '../clusterMachine.ts';
+
+import type { ClusterMachineEvent, NodeStatus } from '../cluster/clusterMachine.ts';
+import { type ClusterSettings, PRIMARY, type ReplicaSettings, resolveSettings, STANDBY } from '../cluster/settings.ts';
 import type { CapturedTxn, NodeHandle } from '../db/types.ts';
-import type { FailoverHooks } from '../failoverMachine.ts';
-import type { History } from '../history.ts';
 import type { CommitAcks } from '../replication/commitAcks.ts';
 import type { LogEntry, PrimaryLog } from '../replication/primaryLog.ts';
 import type { ReplicaStream } from '../replication/replicaStream.ts';
-import { type ClusterSettings, PRIMARY, type ReplicaSettings, resolveSettings, STANDBY } from '../settings.ts';
+import type { VirtualClock } from '../sim/clock.ts';
+import type { History } from '../sim/history.ts';
 import { chooseCandidate, MAX_LAG_BYTES_DEFAULT, type PromotionPolicy } from './candidate.ts';
+import type { FailoverHooks } from './failoverMachine.ts';
 import { copyTablesSql, rewindSql } from './rewind.ts';
 
 /** One automatic failover, as the summary reports it. */

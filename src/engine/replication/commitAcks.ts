@@ -6,8 +6,8 @@
  * sync never falls back. Every switch is recorded in the history.
  */
 import type { DataKind } from '../app/appTier.ts';
-import type { VirtualClock } from '../clock.ts';
-import type { History } from '../history.ts';
+import type { VirtualClock } from '../sim/clock.ts';
+import type { History } from '../sim/history.ts';
 import { commitAcknowledged, formatStandbyNames, type ReplicationMode, type StandbyFeedback } from './modes.ts';
 
 export interface WaitingCommit {

@@ -9,11 +9,12 @@
  * call for many transactions) before anything reads that database, so what any reader
  * sees is exactly what replaying one transaction at a time would show.
  */
-import type { VirtualClock } from '../clock.ts';
+
+import type { ReplicaSettings } from '../cluster/settings.ts';
 import type { NodeHandle } from '../db/types.ts';
-import type { History } from '../history.ts';
-import type { SeededRandom } from '../random.ts';
-import type { ReplicaSettings } from '../settings.ts';
+import type { VirtualClock } from '../sim/clock.ts';
+import type { History } from '../sim/history.ts';
+import type { SeededRandom } from '../sim/random.ts';
 import type { LogEntry } from './primaryLog.ts';
 
 interface InFlight {

@@ -3,9 +3,9 @@
  * positions, the last measured write/flush/replay lags (as PostgreSQL reports them), and
  * how far behind the replica is right now, in ms and in transactions. Pure.
  */
-import type { NodeStatus } from '../clusterMachine.ts';
+import type { NodeStatus } from '../cluster/clusterMachine.ts';
+import type { ReplicaSettings } from '../cluster/settings.ts';
 import { formatLsn } from '../db/lsn.ts';
-import type { ReplicaSettings } from '../settings.ts';
 import type { StreamPositions } from './replicaStream.ts';
 
 export interface ReplicationStatus {

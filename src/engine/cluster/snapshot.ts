@@ -1,0 +1,179 @@
+/**
+ * The cluster's snapshot: plain data copied out of the engine state at one engine moment,
+ * cheap to keep, so the UI can render, step back and scrub. Reads only: building one
+ * changes nothing (the facade caches it until the clock's next tick).
+ */
+import type { SnapshotFrom } from 'xstate';
+import type { AppTier, DataKind, SessionStore } from '../app/appTier.ts';
+import type { LoadGenerator, LoadOptions } from '../app/loadGenerator.ts';
+import type { ReadPolicy, RywStrategy } from '../app/routing.ts';
+import type { PromotionPolicy } from '../failover/candidate.ts';
+import type { FailoverTimings, failoverMachine, HealthCheckSettings } from '../failover/failoverMachine.ts';
+import type { FailoverOrchestrator, FailoverRecord } from '../failover/orchestrator.ts';
+import type { CommitAcks, WaitingCommit } from '../replication/commitAcks.ts';
+import type { ReplicationMode } from '../replication/modes.ts';
+import type { PrimaryLog } from '../replication/primaryLog.ts';
+import type { ReplicaStream } from '../replication/replicaStream.ts';
+import { type ReplicationStatus, replicationStatus } from '../replication/status.ts';
+import type { History } from '../sim/history.ts';
+import type { clusterMachine, NodeStatus, Role } from './clusterMachine.ts';
+import type { ClusterSettings } from './settings.ts';
+
+export interface NodeSnapshot {
+  name: string;
+  role: Role;
+  status: NodeStatus;
+  /** Client operations and replayed transactions in the last second of engine time. */
+  opsPerSec: number;
+  /** opsPerSec against the node's capacity (the seed: 10,000 ops/s). */
+  utilisation: number;
+}
+
+export interface ClusterSnapshot {
+  nowMs: number;
+  seed: number;
+  state: string;
+  nodes: NodeSnapshot[];
+  replication: ReplicationStatus[];
+  app: {
+    servers: string[];
+    readPolicy: ReadPolicy;
+    sessionStore: SessionStore;
+    strategies: Record<DataKind, RywStrategy>;
+    load: LoadOptions | null;
+  };
+  failover: {
+    /** The failover machine's state: monitoring, checking, electing, promoting, repointing, movingEndpoint. */
+    state: string;
+    primary: string;
+    endpoint: string;
+    fencing: boolean;
+    promotionPolicy: PromotionPolicy;
+    partitioned: string[];
+    fenced: string[];
+    splitBrain: boolean;
+    timeline: number;
+    failovers: FailoverRecord[];
+    /** Whether the failover manager is on, and its settings. */
+    auto: boolean;
+    healthCheck: HealthCheckSettings;
+    timings: FailoverTimings;
+    maxLagBytes: number;
+    /** Orders acknowledged by a primary the replicas no longer followed, per node. */
+    divergent: Record<string, number[]>;
+  };
+  /** Effective replication mode per kind of data (semi-sync shows when it fell back to async). */
+  replicationModes: Record<DataKind, ReplicationMode & { fallenBack?: boolean }>;
+  /** Commits waiting for standbys (stuck writes when no synchronous standby is reachable). */
+  waitingCommits: WaitingCommit[];
+  log: { headIndex: number; headLsn: number; retainedEntries: number; retainedBytes: number; prunedEntries: number };
+  historyLength: number;
+}
+
+/** The engine state a snapshot is copied from, as the cluster facade hands it over. */
+export interface SnapshotSource {
+  nowMs: number;
+  readonly settings: ClusterSettings;
+  readonly history: History;
+  readonly app: AppTier;
+  readonly load: LoadGenerator;
+  readonly acks: CommitAcks;
+  readonly failover: FailoverOrchestrator;
+  readonly partitioned: ReadonlySet<string>;
+  /** The nodes' lifecycle machine and the failover machine, as they are now. */
+  machine: SnapshotFrom<typeof clusterMachine>;
+  failoverMachine: SnapshotFrom<typeof failoverMachine>;
+  /** Undefined until the nodes have booted. */
+  log: PrimaryLog | undefined;
+  nodeNames(): string[];
+  replicaNames(): string[];
+  stream(node: string): ReplicaStream;
+  statusOf(node: string): NodeStatus;
+  opsPerSec(node: string): number;
+}
+
+export function buildSnapshot(src: SnapshotSource): ClusterSnapshot {
+  const machine = src.machine;
+  const failoverCtx = src.failoverMachine.context;
+  const now = src.nowMs;
+  return {
+    nowMs: now,
+    seed: src.settings.seed,
+    state: typeof machine.value === 'string' ? machine.value : JSON.stringify(machine.value),
+    nodes: src.nodeNames().map((name) => {
+      const opsPerSec = src.opsPerSec(name);
+      return {
+        name,
+        ...machine.context.nodes[name],
+        opsPerSec,
+        utilisation: opsPerSec / src.settings.capacityOpsPerSec,
+      };
+    }),
+    app: appSnapshot(src.app, src.load),
+    failover: failoverSnapshot(src, failoverCtx),
+    replicationModes: src.acks.modes(),
+    waitingCommits: src.acks.waiting(),
+    replication: replicationSnapshot(src, now),
+    log: {
+      headIndex: src.log?.headIndex ?? 0,
+      headLsn: src.log?.headLsn ?? 0,
+      retainedEntries: src.log?.retainedCount ?? 0,
+      retainedBytes: src.log?.retainedBytes ?? 0,
+      prunedEntries: src.log?.prunedCount ?? 0,
+    },
+    historyLength: src.history.length,
+  };
+}
+
+function appSnapshot(app: AppTier, load: LoadGenerator): ClusterSnapshot['app'] {
+  return {
+    servers: app.servers.map((s) => s.name),
+    readPolicy: app.policy,
+    sessionStore: app.store,
+    strategies: { orders: { ...app.strategies.orders }, products: { ...app.strategies.products } },
+    load: load.running ? { ...load.running } : null,
+  };
+}
+
+function failoverSnapshot(
+  src: SnapshotSource,
+  failoverCtx: SnapshotSource['failoverMachine']['context'],
+): ClusterSnapshot['failover'] {
+  const f = src.failover;
+  return {
+    state: JSON.stringify(src.failoverMachine.value).replaceAll('"', ''),
+    primary: f.leader,
+    endpoint: f.endpoint,
+    fencing: f.fencing,
+    promotionPolicy: f.promotionPolicy,
+    partitioned: [...src.partitioned],
+    fenced: [...f.fenced],
+    splitBrain: f.splitBrain,
+    timeline: src.log?.timeline ?? 1,
+    failovers: f.records.map((r) => ({ ...r })),
+    auto: failoverCtx.enabled,
+    healthCheck: { ...failoverCtx.health },
+    timings: { ...failoverCtx.timings },
+    maxLagBytes: f.maxLagBytes,
+    divergent: Object.fromEntries([...f.divergent].map(([n, list]) => [n, list.flatMap((e) => e.orderIds)])),
+  };
+}
+
+function replicationSnapshot(src: SnapshotSource, now: number): ReplicationStatus[] {
+  const log = src.log;
+  if (!log) return [];
+  return src.replicaNames().map((name) => {
+    const s = src.stream(name);
+    const p = s.positions();
+    return replicationStatus({
+      name,
+      status: src.statusOf(name),
+      connected: s.connected,
+      settings: s.settings,
+      positions: p,
+      headIndex: log.headIndex,
+      oldestUnreplayedAt: log.get(p.replayedIndex + 1)?.committedAt,
+      nowMs: now,
+    });
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * The engine's public API: the only module outside src/engine may import (the
+ * architecture test in tests/architecture.test.ts fails the build otherwise). It offers the
+ * cluster facade and the commands it takes, the snapshot and history types the page and
+ * the scenario runner read, the clock driver, the checker and the pure helpers views use
+ * (LSN formatting, availability maths), and what a platform needs to host a node.
+ */
+
+// The app tier's vocabulary.
+export type { DataKind, SessionStore } from './app/appTier.ts';
+export type { LoadOptions } from './app/loadGenerator.ts';
+export type { BrowseArgs, PlaceOrderArgs, ReadOrdersArgs, ReadOutcome, WriteOutcome } from './app/operations.ts';
+export {
+  READ_POLICIES,
+  type ReadPolicy,
+  RYW_STRATEGIES,
+  type RywStrategy,
+  type RywStrategyName,
+} from './app/routing.ts';
+// The checker: verdicts and downtime, computed from the history only.
+export { type AckedWrite, ANOMALIES, type Anomaly, classifyReads, type ReadVerdict } from './checker/consistency.ts';
+export { type FailoverDowntime, failoverDowntimes } from './checker/downtime.ts';
+// The facade, its snapshot and its commands.
+export {
+  Cluster,
+  CONNECTION_REFUSED,
+  EPOCH_MS,
+  type FailoverRecord,
+  type NodeFactory,
+  OPTIMISTIC_MESSAGE,
+  placeOrderRow,
+  SEQUENCE_AFTER_PROMOTION_SQL,
+} from './cluster/cluster.ts';
+export type { NodeLifecycle, NodeStatus, Role } from './cluster/clusterMachine.ts';
+export {
+  CURRENT_PRIMARY,
+  defaultReplicaSettings,
+  MAX_LAG_MS,
+  MAX_REPLICAS,
+  PRIMARY,
+  replicaName,
+  resolveSettings,
+  type SettingsInput,
+  STANDBY,
+} from './cluster/settings.ts';
+export type { ClusterSnapshot, NodeSnapshot } from './cluster/snapshot.ts';
+// Databases: what a platform (Node in-process, a browser worker) needs to host a node.
+export { formatLsn, parseLsn } from './db/lsn.ts';
+export { NodeCore } from './db/nodeCore.ts';
+export {
+  CAPTURE_SQL,
+  captureTriggersSql,
+  NODE_POSTGRESQL_CONF,
+  SHOP_SCHEMA_SQL,
+  sampleRowsSql,
+} from './db/schema.ts';
+export {
+  type CapturedTxn,
+  type NodeHandle,
+  type NodeRole,
+  type QueryResult,
+  SqlError,
+  type SqlErrorInfo,
+  type SqlValue,
+  toSqlErrorInfo,
+  type WalRecord,
+  type WriteResult,
+} from './db/types.ts';
+// Failover.
+export { availabilityFrom, downtimePerYearMs, formatDuration } from './failover/availability.ts';
+export { PROMOTION_POLICIES, type PromotionPolicy } from './failover/candidate.ts';
+export type { FailoverTimings, HealthCheckSettings } from './failover/failoverMachine.ts';
+// Replication.
+export { describeMode } from './replication/commitAcks.ts';
+export {
+  formatStandbyNames,
+  parseStandbyNames,
+  type ReplicationMode,
+  SEMI_SYNC_TIMEOUT_MS,
+  SYNC_LEVELS,
+  type SyncLevel,
+} from './replication/modes.ts';
+export type { LogEntry } from './replication/primaryLog.ts';
+export type { Shipment } from './replication/replicaStream.ts';
+export type { ReplicationStatus } from './replication/status.ts';
+// Time: the virtual clock and the real-time driver the page plays it with.
+export type { VirtualClock } from './sim/clock.ts';
+export { ClockDriver, type DriverState, SPEEDS } from './sim/clockDriver.ts';
+export { type EventOf, History, type HistoryEvent, type Recorded } from './sim/history.ts';

@@ -1,0 +1,189 @@
+/**
+ * The page's cluster over time: the first boot, a reset with another seed, a step back
+ * (a replay of the run so far, up to an earlier moment) and a scenario played on the page.
+ * Each builds a new cluster beside the running one and swaps it in only once it is ready,
+ * so a failure leaves the page as it was. A scenario's cluster stops by itself at the last
+ * step and finishes the run exactly as the CLI does, so its summary is the CLI's for the
+ * same file and seed.
+ */
+import { Cluster, type NodeFactory, type SettingsInput } from '../engine/index.ts';
+import { finishScenario, type ScheduledRun, scenarioSettings, scheduleSteps } from '../scenarios/runner.ts';
+import type { Scenario } from '../scenarios/schema.ts';
+import { describeError, formatEngineTime } from '../ui/shared/format.ts';
+import { exposeLab } from './automation.ts';
+import { type BuildCluster, bootLab, defaultCluster, type Lab } from './bootLab.ts';
+import { bootFailed, connectLab, currentLab, logActivity, type ScenarioRunView, useLab } from './store.ts';
+
+/** What the running cluster was built from, to build it again (step back). */
+interface Plan {
+  settings: SettingsInput;
+  scenario?: Scenario;
+  /** The scenario's scheduled steps on the running cluster. */
+  run?: ScheduledRun;
+}
+
+let plan: Plan | undefined;
+let switching = false;
+
+/** Keeps the address bar's seed in step with the cluster, so a reload or a shared link reproduces it. */
+function showSeedInUrl(seed: number): void {
+  const url = new URL(window.location.href);
+  url.searchParams.set('seed', String(seed));
+  window.history.replaceState(null, '', url);
+}
+
+/** Boots the page's first cluster and starts the clock at 1x. */
+export async function startLab(settings: SettingsInput): Promise<void> {
+  try {
+    const lab = await bootLab(defaultCluster(settings));
+    plan = { settings };
+    connect(lab);
+    lab.driver.play();
+    console.info(
+      `Replica Lab: cluster booted in ${Math.round(lab.bootMs)} ms (${Math.round(lab.readyAtMs)} ms after navigation start)`,
+    );
+  } catch (err) {
+    console.error(err);
+    bootFailed(describeError(err));
+  }
+}
+
+function connect(lab: Lab): void {
+  connectLab(lab);
+  exposeLab(lab);
+  showSeedInUrl(lab.cluster.settings.seed);
+}
+
+/** Schedules the scenario's steps on a cluster as soon as it has booted (before any event runs). */
+type Schedule = ((cluster: Cluster) => void) | undefined;
+
+/**
+ * Builds another cluster while the current one waits paused, then swaps it in. `build`
+ * gets the function that schedules the plan's scenario (if any) on the booted cluster.
+ * Returns the new lab, or undefined when it failed (logged; the old cluster stays).
+ */
+async function switchLab(
+  doing: string,
+  build: (schedule: Schedule) => BuildCluster,
+  next: Omit<Plan, 'run'>,
+): Promise<Lab | undefined> {
+  if (clockBusy()) {
+    logActivity('error', `${doing}: the page is still busy with the last run; try again in a moment.`);
+    return undefined;
+  }
+  switching = true;
+  const old = currentLab();
+  old?.driver.pause();
+  useLab.setState({ switching: doing });
+  try {
+    let run: ScheduledRun | undefined;
+    const { scenario } = next;
+    const schedule: Schedule = scenario
+      ? (cluster) => {
+          run = scheduleSteps(cluster, scenario);
+        }
+      : undefined;
+    const lab = await bootLab(build(schedule));
+    plan = { ...next, run };
+    connect(lab);
+    await old?.cluster.close().catch((err: unknown) => console.warn('closing the old cluster:', err));
+    return lab;
+  } catch (err) {
+    logActivity('error', `${doing}: ${describeError(err)}`);
+    return undefined;
+  } finally {
+    switching = false;
+    useLab.setState({ switching: undefined });
+  }
+}
+
+/** Starts over: a fresh cluster with the same settings and `seed`, paused at engine time 0. */
+export async function resetLab(seed: number): Promise<void> {
+  const settings = { ...(plan?.settings ?? {}), seed };
+  const lab = await switchLab(`Reset with seed ${seed}`, () => defaultCluster(settings), { settings });
+  if (!lab) return;
+  useLab.setState({ scenarioRun: undefined });
+  logActivity('info', `Reset: a fresh cluster with seed ${seed}. Press Play to start the clock.`);
+}
+
+/**
+ * Steps back to engine time `atMs`: replays the run so far (same seed, the same commands at
+ * the same moments) up to then, paused, so play can go on from there with other choices.
+ */
+export async function rewindTo(atMs: number): Promise<void> {
+  const lab = currentLab();
+  if (!lab || !plan) return;
+  const target = Math.max(0, Math.min(atMs, lab.cluster.clock.now()));
+  const input = lab.cluster.bootSettings();
+  const journal = lab.cluster.journalCopy();
+  const { scenario } = plan;
+  const rebuilt = await switchLab(
+    `Step back to ${formatEngineTime(target)}`,
+    (schedule) => (factory: NodeFactory) => Cluster.replay(factory, input, journal, target, schedule),
+    { settings: plan.settings, scenario },
+  );
+  if (!rebuilt) return;
+  if (scenario) followScenario(rebuilt, scenario);
+  logActivity(
+    'info',
+    `Stepped back to ${formatEngineTime(target)}: the run up to then, replayed. Play goes on from here.`,
+  );
+}
+
+/** Plays `scenario` with `seed` on a fresh cluster built from its settings, under the clock controls. */
+export async function playScenario(scenario: Scenario, seed: number): Promise<void> {
+  const settings = scenarioSettings(scenario, seed);
+  const lab = await switchLab(
+    `Play "${scenario.name}"`,
+    (schedule) => (factory) =>
+      Cluster.boot(factory, settings).then((cluster) => {
+        schedule?.(cluster);
+        return cluster;
+      }),
+    { settings, scenario },
+  );
+  if (!lab) return;
+  followScenario(lab, scenario);
+  lab.driver.play();
+  logActivity('info', `Playing "${scenario.name}" with seed ${seed}: ${scenario.steps.length} steps.`);
+}
+
+/**
+ * Watches the scenario on `lab`: the driver stops at the last step's time, then the run
+ * finishes as fast as possible and its summary is shown. A cluster stepped back to after
+ * the end keeps the summary it had.
+ */
+function followScenario(lab: Lab, scenario: Scenario): void {
+  const run = plan?.run;
+  if (!run) return;
+  const seed = lab.cluster.settings.seed;
+  const previous = useLab.getState().scenarioRun;
+  if (previous?.status === 'done' && previous.scenario === scenario && lab.cluster.clock.now() >= run.endMs) return;
+  useLab.setState({ scenarioRun: { scenario, seed, endMs: run.endMs, status: 'playing' } });
+  lab.driver.stopAt(run.endMs, () => void finish(lab, scenario, run));
+}
+
+async function finish(lab: Lab, scenario: Scenario, run: ScheduledRun): Promise<void> {
+  const update = (next: Partial<ScenarioRunView>) =>
+    useLab.setState((s) => (s.scenarioRun ? { scenarioRun: { ...s.scenarioRun, ...next } } : {}));
+  update({ status: 'finishing' });
+  try {
+    const summary = await finishScenario(lab.cluster, scenario, run);
+    if (currentLab() !== lab) return;
+    const ownCommands = lab.cluster.journalCopy().filter((c) => c.name !== 'walRecords').length;
+    update({ status: 'done', summary, ownCommands });
+    logActivity(
+      'info',
+      `"${scenario.name}" finished: ${summary.staleReads} stale reads, ${summary.lostWrites.length} lost writes; replication drained at ${formatEngineTime(summary.drainedAtMs)}.`,
+    );
+  } catch (err) {
+    if (currentLab() !== lab) return;
+    update({ status: 'failed', error: describeError(err) });
+    logActivity('error', `"${scenario.name}" failed: ${describeError(err)}`);
+  }
+}
+
+/** While a scenario finishes, the clock belongs to it: play and step wait. */
+export function clockBusy(): boolean {
+  return switching || useLab.getState().scenarioRun?.status === 'finishing';
+}

@@ -1,0 +1,307 @@
+/**
+ * The UI's one store: the engine's latest snapshot and driver state (fed by their
+ * `subscribe`), plus what the page itself remembers: boot progress, the chosen user, the
+ * outcomes of the learner's commands, the failover story told by the history and a short
+ * activity log. Components select slices of it; only commands.ts, connectLab and the
+ * failover feed write to it. It never changes engine state.
+ */
+import { create } from 'zustand';
+import type { ClusterSnapshot, DriverState, FailoverDowntime } from '../engine/index.ts';
+import type { ScenarioSummary } from '../scenarios/runner.ts';
+import type { Scenario } from '../scenarios/schema.ts';
+import type { Lab } from './bootLab.ts';
+import { addToStory, measureDowntimes, STORY_EVENTS, watchFailover } from './failoverFeed.ts';
+import { startReadChecker } from './readChecker.ts';
+import type { ReadStats } from './readStats.ts';
+
+export type Phase = 'booting' | 'running' | 'failed';
+
+/** A scenario played on the page's cluster (see scenarioPlayer.ts). */
+export interface ScenarioRunView {
+  scenario: Scenario;
+  seed: number;
+  /** The last step's engine time: the player stops the clock there and finishes the run. */
+  endMs: number;
+  status: 'playing' | 'finishing' | 'done' | 'failed';
+  /** What the CLI prints with --json for the same file and seed (when status is done). */
+  summary?: ScenarioSummary;
+  /** Commands the learner sent during the run: the result is then theirs, not the file's. */
+  ownCommands?: number;
+  error?: string;
+}
+
+/** Outcomes go pending -> ok | error; pending lasts until engine time reaches the reply. */
+export type OutcomeStatus = 'pending' | 'ok' | 'error';
+
+/**
+ * Where a command goes: `node` straight to that node, `via` through that app server,
+ * neither through the load balancer (which picks an app server round robin).
+ */
+export interface Route {
+  via?: string;
+  node?: string;
+}
+
+export interface WriteView {
+  status: OutcomeStatus;
+  user: number;
+  total: number;
+  route: Route;
+  op?: number;
+  /** The app server that sent it (absent when sent straight to a node). */
+  via?: string;
+  node?: string;
+  orderId?: number;
+  lsn?: number;
+  /** The optimistic strategy's message to the customer. */
+  message?: string;
+  error?: string;
+}
+
+export interface ReadView {
+  status: OutcomeStatus;
+  user: number;
+  route: Route;
+  /** The history op, to find the checker's verdict on this read. */
+  op?: number;
+  /** The app server that routed it (absent when sent straight to a node). */
+  via?: string;
+  /** Where routing sent it, and why, in plain words. */
+  routedTo?: string;
+  reason?: string;
+  /** Time spent waiting for a replica to replay the session's last write (lsn-wait). */
+  waitedMs?: number;
+  /** The node that served it. */
+  node?: string;
+  orderIds: number[];
+  replayLsn?: number;
+  error?: string;
+}
+
+export interface NodeOrders {
+  status: OutcomeStatus;
+  orderIds: number[];
+  missing: number[];
+  error?: string;
+}
+
+export interface CheckView {
+  id: number;
+  user: number;
+  byNode: Record<string, NodeOrders>;
+}
+
+export interface ActivityEntry {
+  id: number;
+  /** Engine time when it was logged. */
+  atMs: number;
+  kind: 'info' | 'error';
+  text: string;
+}
+
+export interface PhaseView {
+  at: number;
+  phase: 'detect' | 'elect' | 'promote' | 'repoint' | 'endpoint' | 'no-candidate';
+  node?: string;
+  detail: string;
+}
+
+/** An order acknowledged to a customer that a failover threw away. */
+export interface LostOrder {
+  orderId: number;
+  /** When the failover found it lost (the promotion). */
+  at: number;
+  /** Who was told it was placed, and when (from the history's write events). */
+  user?: number;
+  ackAt?: number;
+  /** The primary that acknowledged it. */
+  fromNode: string;
+}
+
+export interface RewindView {
+  at: number;
+  node: string;
+  orderIds: number[];
+  method: 'pg_rewind' | 'fresh copy';
+}
+
+/** What the history told about failovers so far (each list keeps only its latest entries). */
+export interface FailoverStory {
+  phases: PhaseView[];
+  /** The latest failed health check: how many in a row. */
+  lastFailedCheck?: { at: number; node: string; failures: number };
+  lost: LostOrder[];
+  rewound: RewindView[];
+  splitBrain?: { at: number; nodes: string[] };
+}
+
+export interface LabState {
+  phase: Phase;
+  bootError?: string;
+  /** Counts the clusters the page has run (a reset or a step back starts a new one). */
+  generation: number;
+  /** Set while the page builds another cluster (reset, step back, a scenario): what it is doing. */
+  switching?: string;
+  /** The seed of the running cluster. */
+  seed: number;
+  scenarioRun?: ScenarioRunView;
+  /** Wall ms from navigation start to a running cluster. */
+  readyAtMs?: number;
+  snapshot?: ClusterSnapshot;
+  /**
+   * The same snapshot, at most every TABLE_REFRESH_MS while the clock plays (every time
+   * when paused): for the text-heavy panels (tables, logs, the failover strip), which no
+   * one reads at 60 Hz and which cost the most to lay out and paint.
+   */
+  tableSnapshot?: ClusterSnapshot;
+  driver: DriverState;
+  /** The user whose orders are placed and read (the seed's users are 1000-1019). */
+  user: number;
+  /** Order ids acknowledged to this page, per user, in order. */
+  placed: Record<number, number[]>;
+  lastWrite?: WriteView;
+  lastRead?: ReadView;
+  check?: CheckView;
+  /** The consistency checker's view of every read so far (recomputed as the history grows). */
+  reads?: ReadStats;
+  activity: ActivityEntry[];
+  failoverStory: FailoverStory;
+  /** Downtime of each failover so far, measured from the history. */
+  downtimes: FailoverDowntime[];
+}
+
+export const ACTIVITY_KEPT = 20;
+export const TABLE_REFRESH_MS = 250;
+export const DEFAULT_USER = 1001;
+export const USERS = Array.from({ length: 20 }, (_, i) => 1000 + i);
+
+export const useLab = create<LabState>()(() => ({
+  phase: 'booting',
+  generation: 0,
+  seed: 1,
+  driver: { paused: true, speed: 1 },
+  user: DEFAULT_USER,
+  placed: {},
+  activity: [],
+  failoverStory: { phases: [], lost: [], rewound: [] },
+  downtimes: [],
+}));
+
+let connected: Lab | undefined;
+let disconnect: (() => void) | undefined;
+
+/** The running lab, for commands; undefined while booting. */
+export function currentLab(): Lab | undefined {
+  return connected;
+}
+
+/**
+ * What the page remembers about a cluster, worked out from its history: the orders
+ * acknowledged to each user and the failover story. A replayed cluster (a step back) is
+ * connected with its history already written, so nothing can rely on seeing it live.
+ */
+function pageStateFrom(lab: Lab): Pick<LabState, 'placed' | 'failoverStory'> {
+  const placed: Record<number, number[]> = {};
+  const pageWrites = new Map<number, number>();
+  const story = lab.cluster.history.all().reduce(
+    (s, e) => {
+      if (e.type === 'write.invoke' && e.client.startsWith('user-')) pageWrites.set(e.op, e.user);
+      const user = e.type === 'write.ok' ? pageWrites.get(e.op) : undefined;
+      if (e.type === 'write.ok' && user !== undefined) placed[user] = [...(placed[user] ?? []), ...e.orderIds];
+      return STORY_EVENTS.has(e.type) ? addToStory(s, e, lab.cluster.history) : s;
+    },
+    { phases: [], lost: [], rewound: [] } as FailoverStory,
+  );
+  return { placed, failoverStory: story };
+}
+
+/**
+ * Feeds the store from the engine. The cluster notifies after every clock event (many per
+ * frame when busy), so snapshots are published at most once per animation frame, and the
+ * history's new events go to the read checker (a worker) at the same pace. Connecting
+ * another lab (reset, step back) first disconnects the one before and starts the page's
+ * own memory afresh from the new cluster's history.
+ */
+export function connectLab(lab: Lab): () => void {
+  disconnect?.();
+  connected = lab;
+  let frame = 0;
+  const checker = startReadChecker(
+    (reads) => {
+      if (connected === lab) useLab.setState({ reads });
+    },
+    (error) => logActivity('error', `The consistency checker stopped: ${error}`),
+  );
+  let tableAt = Number.NEGATIVE_INFINITY;
+  const publish = () => {
+    frame = 0;
+    const snapshot = lab.cluster.getSnapshot();
+    const downtimes = measureDowntimes(lab.cluster.history, snapshot.failover.failovers);
+    const driver = lab.driver.getState();
+    const wallMs = performance.now();
+    const tables = driver.paused || wallMs - tableAt >= TABLE_REFRESH_MS;
+    if (tables) tableAt = wallMs;
+    useLab.setState((s) => ({
+      snapshot,
+      ...(tables ? { tableSnapshot: snapshot } : {}),
+      driver,
+      ...(downtimes === s.downtimes ? {} : { downtimes }),
+    }));
+    const primary = snapshot.nodes.find((n) => n.role === 'primary')?.name ?? 'primary';
+    const op = useLab.getState().lastRead?.op;
+    checker.feed(lab.cluster.history.all(), primary, op === undefined ? [] : [op]);
+  };
+  const publishSoon = () => {
+    if (frame === 0) frame = requestAnimationFrame(publish);
+  };
+  const offCluster = lab.cluster.subscribe(publishSoon);
+  const offDriver = lab.driver.subscribe(publish);
+  const offFailover = watchFailover(lab.cluster.history, {
+    narrate: logActivity,
+    story: (update) => useLab.setState((s) => ({ failoverStory: update(s.failoverStory) })),
+  });
+  // The page's own read needs its verdict even if the clock is paused right after it.
+  const offWatch = useLab.subscribe((s, prev) => {
+    if (s.lastRead?.op !== prev.lastRead?.op) publishSoon();
+  });
+  const { seed } = lab.cluster.settings;
+  useLab.setState((s) => ({
+    phase: 'running',
+    readyAtMs: s.readyAtMs ?? lab.readyAtMs,
+    generation: s.generation + 1,
+    seed,
+    ...pageStateFrom(lab),
+    lastWrite: undefined,
+    lastRead: undefined,
+    check: undefined,
+    reads: undefined,
+    downtimes: [],
+  }));
+  publish();
+  disconnect = () => {
+    offCluster();
+    offDriver();
+    offFailover();
+    offWatch();
+    cancelAnimationFrame(frame);
+    checker.stop();
+    connected = undefined;
+    disconnect = undefined;
+  };
+  return disconnect;
+}
+
+export function bootFailed(message: string): void {
+  useLab.setState({ phase: 'failed', bootError: message });
+}
+
+let nextActivityId = 1;
+
+export function logActivity(kind: ActivityEntry['kind'], text: string): void {
+  useLab.setState((s) => ({
+    activity: [
+      { id: nextActivityId++, atMs: connected?.cluster.clock.now() ?? 0, kind, text },
+      ...s.activity.slice(0, ACTIVITY_KEPT - 1),
+    ],
+  }));
+}
