@@ -17,6 +17,7 @@ import {
   type ReplicationMode,
   type RywStrategy,
   type SessionStore,
+  type WalRecord,
 } from '../engine/index.ts';
 import { POLICY_TEXT, SEED_TIMELINE } from '../ui/replication/replicationText.ts';
 import { describeError, formatCount, formatIds, formatMs, outcomeError } from '../ui/shared/format.ts';
@@ -161,6 +162,12 @@ export async function checkEveryNode(): Promise<void> {
       else record(name, { status: 'error', orderIds: [], missing: [], error: outcomeError(out.error, out.code) });
     }),
   );
+}
+
+/** The physical WAL records behind log entry `entry` (pg_walinspect on the node that wrote it). */
+export async function inspectWal(entry: number): Promise<WalRecord[] | string> {
+  const sent = await send(`WAL records of transaction ${entry}`, (lab) => lab.cluster.walRecords(entry));
+  return sent.ok ? sent.reply : sent.error;
 }
 
 export async function setLag(node: string, lagMs: number): Promise<void> {
