@@ -20,8 +20,8 @@ import {
   type WalRecord,
 } from '../engine/index.ts';
 import { POLICY_TEXT, SEED_TIMELINE } from '../ui/replication/replicationText.ts';
-import { describeError, formatCount, formatIds, formatMs, outcomeError } from '../ui/shared/format.ts';
 import type { Lab } from './bootLab.ts';
+import { describeError, formatCount, formatIds, formatMs, outcomeError } from './format.ts';
 import { clockBusy, rewindTo } from './session.ts';
 import { type CheckView, currentLab, logActivity, type NodeOrders, type Route, useLab } from './store.ts';
 

@@ -12,7 +12,7 @@ import {
   type Recorded,
 } from '../engine/index.ts';
 import { PHASE_LABEL } from '../ui/replication/replicationText.ts';
-import { formatIds, formatMs } from '../ui/shared/format.ts';
+import { formatIds, formatMs } from './format.ts';
 import type { ActivityEntry, FailoverStory, LostOrder } from './store.ts';
 
 /** Phases, lost orders and rewinds kept for the panel (a run rarely has more). */

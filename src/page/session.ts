@@ -9,9 +9,9 @@
 import { Cluster, type NodeFactory, type SettingsInput } from '../engine/index.ts';
 import { finishScenario, type ScheduledRun, scenarioSettings, scheduleSteps } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';
-import { describeError, formatEngineTime } from '../ui/shared/format.ts';
 import { exposeLab } from './automation.ts';
 import { type BuildCluster, bootLab, defaultCluster, type Lab } from './bootLab.ts';
+import { describeError, formatEngineTime } from './format.ts';
 import { bootFailed, connectLab, currentLab, logActivity, type ScenarioRunView, useLab } from './store.ts';
 
 /** What the running cluster was built from, to build it again (step back). */

@@ -8,9 +8,9 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { CURRENT_PRIMARY } from '../../engine/index.ts';
 import { placeOrder, readOrders, setUser } from '../../page/commands.ts';
+import { formatIds, formatLsnOrDash, formatMs } from '../../page/format.ts';
 import { findRead } from '../../page/readStats.ts';
 import { type ReadView, type Route, USERS, useLab, type WriteView } from '../../page/store.ts';
-import { formatIds, formatLsnOrDash, formatMs } from '../shared/format.ts';
 import { VerdictBadges } from '../shared/VerdictBadges.tsx';
 
 const DEFAULT_TOTAL = '59.90';

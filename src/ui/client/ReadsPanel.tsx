@@ -5,10 +5,10 @@
  */
 import { useState } from 'react';
 import { ANOMALIES } from '../../engine/index.ts';
+import { formatCount, formatEngineTime, formatMs } from '../../page/format.ts';
 import { RECENT_READS, type ReadRow, type ReadStats } from '../../page/readStats.ts';
 import { useLab } from '../../page/store.ts';
 import { ACTION_LABEL, ANOMALY_LABEL, ANOMALY_MEANING, evidenceOf } from '../narration/evidence.ts';
-import { formatCount, formatEngineTime, formatMs } from '../shared/format.ts';
 import { VerdictBadges } from '../shared/VerdictBadges.tsx';
 
 export function ReadsPanel() {

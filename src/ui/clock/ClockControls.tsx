@@ -1,8 +1,8 @@
 /** The clock bar: engine time, play/pause, step back, step and speed. Sends driver commands only. */
 import { SPEEDS } from '../../engine/index.ts';
 import { STEP_BACK_MS, setSpeed, step, stepBack, togglePlay } from '../../page/commands.ts';
+import { formatEngineTime } from '../../page/format.ts';
 import { useLab } from '../../page/store.ts';
-import { formatEngineTime } from '../shared/format.ts';
 import { usePausedWhileHidden } from './useClockShortcuts.ts';
 import '../console/console.css';
 

@@ -4,9 +4,9 @@
  * replay of the run so far), with what the page is doing while it builds the new cluster.
  */
 import { useEffect, useState } from 'react';
+import { formatEngineTime } from '../../page/format.ts';
 import { resetLab, rewindTo } from '../../page/session.ts';
 import { useLab } from '../../page/store.ts';
-import { formatEngineTime } from '../shared/format.ts';
 import { SeedForm } from './SeedForm.tsx';
 
 /** The scrubber moves in tenths of a second. */

@@ -10,6 +10,7 @@
 import { useId, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { QueryResult } from '../../engine/index.ts';
+import { formatEngineTime } from '../../page/format.ts';
 import {
   COMPARE_DRAFT,
   cellText,
@@ -21,7 +22,6 @@ import {
   saveDraft,
 } from '../../page/sqlConsole.ts';
 import { useLab } from '../../page/store.ts';
-import { formatEngineTime } from '../shared/format.ts';
 import './console.css';
 
 type Mode = 'one' | 'compare';

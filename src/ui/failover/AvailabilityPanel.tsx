@@ -5,8 +5,8 @@
  */
 import { useId, useState } from 'react';
 import { availabilityFrom, downtimePerYearMs, formatDuration } from '../../engine/index.ts';
+import { formatMs } from '../../page/format.ts';
 import { useLab } from '../../page/store.ts';
-import { formatMs } from '../shared/format.ts';
 
 const DEFAULT_NINES = '99.99';
 const DEFAULT_FAILURES_PER_YEAR = '12';

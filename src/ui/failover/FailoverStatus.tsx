@@ -8,9 +8,9 @@
 import { useId } from 'react';
 import type { ClusterSnapshot, FailoverDowntime } from '../../engine/index.ts';
 import { describeLost } from '../../page/failoverFeed.ts';
+import { formatEngineTime, formatIds, formatMs } from '../../page/format.ts';
 import { type PhaseView, useLab } from '../../page/store.ts';
 import { describeMachineState, failingOver, PHASE_LABEL } from '../replication/replicationText.ts';
-import { formatEngineTime, formatIds, formatMs } from '../shared/format.ts';
 
 type FailoverView = ClusterSnapshot['failover'];
 

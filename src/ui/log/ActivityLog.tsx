@@ -1,7 +1,7 @@
 /** The last few things that happened on the page, newest first; errors stand out. */
 
+import { formatEngineTime } from '../../page/format.ts';
 import { useLab } from '../../page/store.ts';
-import { formatEngineTime } from '../shared/format.ts';
 
 export function ActivityLog() {
   const activity = useLab((s) => s.activity);

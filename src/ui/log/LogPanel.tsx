@@ -6,8 +6,8 @@
  */
 import { useState } from 'react';
 import type { LogEntry, WalRecord } from '../../engine/index.ts';
+import { describeError, formatLsnOrDash } from '../../page/format.ts';
 import { currentLab, useLab } from '../../page/store.ts';
-import { describeError, formatLsnOrDash } from '../shared/format.ts';
 
 const SHOWN = 8;
 

@@ -10,9 +10,9 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Lab } from '../../page/bootLab.ts';
 import { narrate } from '../../page/failoverFeed.ts';
+import { formatEngineTime } from '../../page/format.ts';
 import { findRead } from '../../page/readStats.ts';
 import { currentLab, logActivity, useLab } from '../../page/store.ts';
-import { formatEngineTime } from '../shared/format.ts';
 import { describeRead, describeWrite } from './narrationText.ts';
 import './narration.css';
 

@@ -4,7 +4,7 @@
  * how far the serving node had replayed). Text only.
  */
 import { type Anomaly, formatLsn, type ReadVerdict } from '../../engine/index.ts';
-import { formatIds, formatMs } from '../shared/format.ts';
+import { formatIds, formatMs } from '../../page/format.ts';
 
 export const ANOMALY_LABEL: Record<Anomaly, string> = {
   stale: 'Stale',

@@ -16,7 +16,7 @@ import {
   type ReplicationStatus,
   type Shipment,
 } from '../../engine/index.ts';
-import { formatIds, formatMs } from '../shared/format.ts';
+import { formatIds, formatMs } from '../../page/format.ts';
 import { ANOMALY_LABEL, evidenceOf } from './evidence.ts';
 
 /** What the narration needs of a replica's pg_stat_replication row. */

@@ -17,8 +17,8 @@ import {
   setConnected,
   setLag,
 } from '../../page/commands.ts';
+import { formatCount, formatIds, formatLsnOrDash, formatMs, formatPercent } from '../../page/format.ts';
 import { type NodeOrders, useLab } from '../../page/store.ts';
-import { formatCount, formatIds, formatLsnOrDash, formatMs, formatPercent } from '../shared/format.ts';
 
 export function NodeTable() {
   const nodes = useLab((s) => s.tableSnapshot?.nodes);

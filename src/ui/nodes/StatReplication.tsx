@@ -5,8 +5,8 @@
  * transaction the standby has not replayed committed, and how many transactions it is behind.
  */
 import type { ReplicationStatus } from '../../engine/index.ts';
+import { formatMs } from '../../page/format.ts';
 import { useLab } from '../../page/store.ts';
-import { formatMs } from '../shared/format.ts';
 import '../console/console.css';
 
 function lag(ms: number | null): string {

@@ -17,9 +17,9 @@ import {
   type SyncLevel,
 } from '../../engine/index.ts';
 import { setReplicationMode } from '../../page/commands.ts';
+import { describeError, formatCount, formatIds, formatMs } from '../../page/format.ts';
 import { useLab } from '../../page/store.ts';
 import { FailoverControls } from '../failover/FailoverControls.tsx';
-import { describeError, formatCount, formatIds, formatMs } from '../shared/format.ts';
 import { isWholeNumberIn } from '../shared/NumberField.tsx';
 import { LEVEL_TEXT, MODE_NAMES, MODE_TEXT, type ModeName } from './replicationText.ts';
 

@@ -4,8 +4,8 @@
  * it (facts from REFERENCE.md, "Replication modes" and "Failover"). Text only.
  */
 import type { PromotionPolicy, ReplicationMode, SyncLevel } from '../../engine/index.ts';
+import { formatCount } from '../../page/format.ts';
 import type { OptionText } from '../routing/routingText.ts';
-import { formatCount } from '../shared/format.ts';
 
 export type ModeName = ReplicationMode['mode'];
 export const MODE_NAMES: readonly ModeName[] = ['async', 'semi-sync', 'sync'];

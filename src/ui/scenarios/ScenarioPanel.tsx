@@ -6,12 +6,12 @@
  * --seed N` prints, shown in words and as JSON to download.
  */
 import { useEffect, useId, useMemo, useState } from 'react';
+import { describeError, formatCount, formatEngineTime } from '../../page/format.ts';
 import { playScenario } from '../../page/session.ts';
 import { type ScenarioRunView, useLab } from '../../page/store.ts';
 import type { ScenarioSummary } from '../../scenarios/runner.ts';
 import { parseScenarioText, type Scenario, ScenarioError, stepTimes } from '../../scenarios/schema.ts';
 import { SeedForm } from '../clock/SeedForm.tsx';
-import { describeError, formatCount, formatEngineTime } from '../shared/format.ts';
 import { currentStep, describeStep, presetScenarios } from './scenarioText.ts';
 
 interface Loaded {

@@ -10,10 +10,10 @@
 
 import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { type Anomaly, formatLsn, type ReadVerdict } from '../../engine/index.ts';
+import { formatEngineTime, formatMs } from '../../page/format.ts';
 import { currentLab, useLab } from '../../page/store.ts';
 import { ANOMALY_LABEL, evidenceOf } from '../narration/evidence.ts';
 import { findOp } from '../narration/narrationText.ts';
-import { formatEngineTime, formatMs } from '../shared/format.ts';
 import { useWidth } from '../shared/useWidth.ts';
 import { highlightFor, useHighlight } from '../topology/highlight.ts';
 import {

@@ -26,9 +26,9 @@ import {
   setApplyRate,
   setConnected,
 } from '../../page/commands.ts';
+import { formatCount, formatLsnOrDash, formatMs } from '../../page/format.ts';
 import { currentLab, useLab } from '../../page/store.ts';
 import { failingOver } from '../replication/replicationText.ts';
-import { formatCount, formatLsnOrDash, formatMs } from '../shared/format.ts';
 import { useWidth } from '../shared/useWidth.ts';
 import {
   describeHighlight,

@@ -7,7 +7,7 @@
  */
 import { create } from 'zustand';
 import { type Anomaly, formatLsn, type ReadVerdict } from '../../engine/index.ts';
-import { formatIds } from '../shared/format.ts';
+import { formatIds } from '../../page/format.ts';
 
 export interface Highlight {
   /** Every node to highlight: the serving node first, then the one that acknowledged the missed write. */

@@ -1,5 +1,5 @@
 /** Pure text formatting for the UI: engine times, order id lists, error messages. */
-import { formatLsn, SqlError } from '../../engine/index.ts';
+import { formatLsn, SqlError } from '../engine/index.ts';
 
 /** Engine time as seconds with milliseconds: `12.345 s`. */
 export function formatEngineTime(ms: number): string {
