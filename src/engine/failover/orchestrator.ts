@@ -1,9 +1,10 @@
 /**
- * Failover orchestration, the effects behind the failover machine's hooks: which node is
- * primary and where clients' writes go, electing a candidate, promoting it (fencing the
- * old primary, accounting for lost writes), repointing the replicas (pg_rewind), an old
- * primary's rejoin by a fresh copy, and split brain. It owns that state; it reaches the
- * nodes, streams and log only through the narrow `FailoverHost` the cluster facade gives it.
+ * Failover orchestration, the work behind the failover machine's actors and actions (the
+ * machine decides when; cluster.ts provides these methods to it): which node is primary
+ * and where clients' writes go, the health check, electing a candidate, promoting it
+ * (fencing the old primary, accounting for lost writes), repointing the replicas
+ * (pg_rewind), an old primary's rejoin by a fresh copy, and split brain. It owns that
+ * state; it reaches the nodes, streams and log only through the narrow `FailoverHost`.
  */
 
 import type { ClusterMachineEvent, NodeStatus } from '../cluster/clusterMachine.ts';
@@ -15,7 +16,6 @@ import type { ReplicaStream } from '../replication/replicaStream.ts';
 import type { VirtualClock } from '../sim/clock.ts';
 import type { History } from '../sim/history.ts';
 import { chooseCandidate, MAX_LAG_BYTES_DEFAULT, type PromotionPolicy } from './candidate.ts';
-import type { FailoverHooks } from './failoverMachine.ts';
 import { copyTablesSql, rewindSql } from './rewind.ts';
 
 /** One automatic failover, as the summary reports it. */
@@ -148,45 +148,70 @@ export class FailoverOrchestrator {
     return entries;
   }
 
-  /** What the failover machine asks of the cluster. Runs inside machine transitions. */
-  hooks(): FailoverHooks {
-    const { clock, history } = this.host;
-    return {
-      primaryReachable: () => this.host.statusOf(this.leader) === 'up' && !this.host.isPartitioned(this.leader),
-      checked: (ok, failures) => {
-        if (!ok || failures > 0) history.record({ type: 'health.check', node: this.leader, ok, failures });
-      },
-      detected: () => {
-        // A failover still waiting for a candidate goes on; it is not a new one.
-        const last = this.records.at(-1);
-        if (!last || last.promoted || last.oldPrimary !== this.leader) {
-          this.records.push({ detectedAt: clock.now(), oldPrimary: this.leader });
-        }
-        history.record({
-          type: 'failover.phase',
-          phase: 'detect',
-          node: this.leader,
-          detail: `${this.leader} missed its health checks: declared dead`,
-        });
-      },
-      choose: () => this.chooseCandidate(),
-      promote: (candidate) => void clock.track(this.promote(candidate)),
-      repoint: (candidate) => void clock.track(this.repoint(candidate)),
-      moveEndpoint: (candidate) => {
-        this.endpointNode = candidate;
-        const record = this.records.at(-1);
-        if (record) record.endpointMovedAt = clock.now();
-        history.record({
-          type: 'failover.phase',
-          phase: 'endpoint',
-          node: candidate,
-          detail: `the endpoint clients write to now points at ${candidate}: writes resume`,
-        });
-      },
-    };
+  // ---- what the failover machine's actors and actions do (provided in cluster.ts) -------
+
+  /** The health check: the primary answers unless it is down or cut off from the manager. */
+  primaryReachable(): boolean {
+    return this.host.statusOf(this.leader) === 'up' && !this.host.isPartitioned(this.leader);
   }
 
-  private chooseCandidate(): string | undefined {
+  /** A health check's result: failed ones go in the history. */
+  checked(ok: boolean, failures: number): void {
+    if (!ok || failures > 0) this.host.history.record({ type: 'health.check', node: this.leader, ok, failures });
+  }
+
+  /** The primary missed its health checks in a row: a failover starts. */
+  detected(): void {
+    const { clock, history } = this.host;
+    // A failover still waiting for a candidate (or after a failed promotion) goes on; it is not a new one.
+    const last = this.records.at(-1);
+    if (!last || last.promoted || last.oldPrimary !== this.leader) {
+      this.records.push({ detectedAt: clock.now(), oldPrimary: this.leader });
+    }
+    history.record({
+      type: 'failover.phase',
+      phase: 'detect',
+      node: this.leader,
+      detail: `${this.leader} missed its health checks: declared dead`,
+    });
+  }
+
+  /** The last phase: clients' writes go to the new primary from now on. */
+  moveEndpoint(candidate: string): void {
+    const { clock, history } = this.host;
+    this.endpointNode = candidate;
+    const record = this.records.at(-1);
+    if (record) record.endpointMovedAt = clock.now();
+    history.record({
+      type: 'failover.phase',
+      phase: 'endpoint',
+      node: candidate,
+      detail: `the endpoint clients write to now points at ${candidate}: writes resume`,
+    });
+  }
+
+  /**
+   * A promotion or a re-pointing failed: the `failed` phase. A failed promotion changed no
+   * primary, so the old primary is unfenced: restarted, it is the primary again (Patroni
+   * would let it take the leader key back), not a replica of itself.
+   */
+  failed(step: 'promotion' | 'repointing', candidate: string, message: string): void {
+    const { history, streams } = this.host;
+    if (step === 'promotion') this.fenced.delete(this.leader);
+    const left = step === 'promotion' && !streams.has(candidate) ? `; ${candidate} left replication` : '';
+    history.record({
+      type: 'failover.phase',
+      phase: 'failed',
+      node: candidate,
+      detail:
+        step === 'promotion'
+          ? `promotion of ${candidate} failed: ${message}${left}; the manager keeps checking ${this.leader} and elects again while it is down`
+          : `re-pointing the replicas at ${candidate} failed: ${message}; the endpoint still moves to ${candidate}`,
+    });
+  }
+
+  /** The election: the candidate the promotion policy picks, recorded with its reasons. */
+  chooseCandidate(): string | undefined {
     const host = this.host;
     const views = host.replicaNames().map((name) => {
       const p = host.stream(name).positions();
@@ -221,7 +246,7 @@ export class FailoverOrchestrator {
    * received, make it read-write, start a new timeline from what it has. Acknowledged writes
    * beyond that are lost.
    */
-  private async promote(candidate: string): Promise<void> {
+  async promote(candidate: string): Promise<void> {
     const host = this.host;
     const old = this.leader;
     if (this.fencing && host.statusOf(old) === 'up') {
@@ -278,14 +303,27 @@ export class FailoverOrchestrator {
     }
   }
 
-  /** Points every other replica at the new primary, rewinding any that received more than it had. */
-  private async repoint(candidate: string): Promise<void> {
+  /**
+   * Points every other replica at the new primary, rewinding any that received more than it
+   * had. One that cannot be rewound keeps its stopped stream (it needs a fresh copy) and the
+   * others still follow; then it rejects, naming each replica that could not follow.
+   */
+  async repoint(candidate: string): Promise<void> {
     const host = this.host;
+    const refused: string[] = [];
     for (const name of host.replicaNames()) {
       const old = host.stream(name);
-      const { replayed, replayedLsn } = await old.retire();
-      const start = await this.rewindTo(name, replayed, replayedLsn);
-      host.streams.set(name, host.makeStream(name, old.settings, start.lsn, start.index));
+      try {
+        const { replayed, replayedLsn } = await old.retire();
+        const start = await this.rewindTo(name, replayed, replayedLsn);
+        host.streams.set(name, host.makeStream(name, old.settings, start.lsn, start.index));
+      } catch (err) {
+        refused.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    if (refused.length > 0) {
+      host.shipAll();
+      throw new Error(refused.join('; '));
     }
     host.history.record({
       type: 'failover.phase',

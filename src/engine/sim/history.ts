@@ -3,6 +3,7 @@
  * order, with its engine time. The timeline, the consistency checker, scenario results
  * and tests all read it; nothing else keeps its own copy. Plain data only.
  */
+import type { FailoverPhaseName } from '../failover/failoverMachine.ts';
 
 export type HistoryEvent =
   | {
@@ -64,7 +65,7 @@ export type HistoryEvent =
   | { type: 'health.check'; node: string; ok: boolean; failures: number }
   | {
       type: 'failover.phase';
-      phase: 'detect' | 'elect' | 'promote' | 'repoint' | 'endpoint' | 'no-candidate';
+      phase: FailoverPhaseName;
       node?: string;
       detail: string;
     }

@@ -3,7 +3,8 @@
  * machine state and failover phase means, in one line, naming the real system that does
  * it (facts from REFERENCE.md, "Replication modes" and "Failover"). Text only.
  */
-import type { PromotionPolicy, ReplicationMode, SyncLevel } from '../../engine/index.ts';
+import type { FailoverPhaseName, PromotionPolicy, ReplicationMode, SyncLevel } from '../../engine/index.ts';
+import { POLICY_LABEL } from '../../page/commandText.ts';
 import { formatCount } from '../../page/format.ts';
 import type { OptionText } from '../routing/routingText.ts';
 
@@ -42,11 +43,11 @@ export const LEVEL_TEXT: Record<SyncLevel, OptionText> = {
 
 export const POLICY_TEXT: Record<PromotionPolicy, OptionText> = {
   'first-replica': {
-    label: 'Always Replica 1 (seed)',
+    label: POLICY_LABEL['first-replica'],
     text: 'the seed promotes "Slave 1" unconditionally, however far behind it is: orders other replicas had are thrown away',
   },
   'most-up-to-date': {
-    label: 'Most up-to-date (Patroni, Orchestrator)',
+    label: POLICY_LABEL['most-up-to-date'],
     text: 'Patroni and Orchestrator promote the healthy replica that received the most; Patroni refuses one more than maximum_lag_on_failover (1 MiB) behind',
   },
 };
@@ -57,24 +58,18 @@ export const FENCING_TEXT =
 export const HEALTH_CHECK_TEXT =
   'defaults: a health check a second, 3 misses declare the primary dead (Patroni itself: leader key TTL 30 s, loop_wait 10 s)';
 
-/** The seed's story: detect 5 s, elect 5 s, DNS 5 s, writes resume at 20 s. */
-export const SEED_TIMELINE = {
-  health: { intervalMs: 1500, timeoutMs: 500, retries: 3 },
-  timings: { electMs: 5000, promoteMs: 5000, repointMs: 0, endpointMs: 5000 },
-} as const;
-
 export const SEED_TIMELINE_TEXT =
   "the seed's story: 3 missed checks 1.5 s apart declare the primary dead at 5 s, election until 10 s, promotion until 15 s, DNS moved at 20 s (RDS Multi-AZ really takes 60-120 s)";
 
-export type Phase = 'detect' | 'elect' | 'promote' | 'repoint' | 'endpoint' | 'no-candidate';
-
-export const PHASE_LABEL: Record<Phase, string> = {
+/** Every phase the engine records has a label: a new phase fails the typecheck here. */
+export const PHASE_LABEL: Record<FailoverPhaseName, string> = {
   detect: 'Detect',
   elect: 'Elect',
   promote: 'Promote',
   repoint: 'Repoint',
   endpoint: 'Endpoint',
   'no-candidate': 'No candidate',
+  failed: 'Failed',
 };
 
 /** The failover machine's state in plain words; `primary` is the node it watches. */
@@ -110,6 +105,10 @@ export function describeMachineState(
       return `Re-pointing the other replicas at ${args.candidate ?? 'the new primary'}`;
     case 'movingEndpoint':
       return `Moving the endpoint clients write to (DNS, proxy or virtual IP) to ${args.candidate ?? 'the new primary'}`;
+    case 'promotionFailed':
+      return `Promoting ${args.candidate ?? 'the chosen replica'} failed: ${args.primary} is still the primary of record; the manager checks it again and elects again while it is down`;
+    case 'repointFailed':
+      return `Re-pointing a replica at ${args.candidate ?? 'the new primary'} failed: it needs a fresh copy; the endpoint still moves`;
     default:
       return state;
   }
@@ -117,5 +116,13 @@ export function describeMachineState(
 
 /** True while a failover is under way (the primary and the endpoint may differ). */
 export function failingOver(state: string): boolean {
-  return ['electing', 'choosing', 'promoting', 'repointing', 'movingEndpoint'].includes(state);
+  return [
+    'electing',
+    'choosing',
+    'promoting',
+    'promotionFailed',
+    'repointing',
+    'repointFailed',
+    'movingEndpoint',
+  ].includes(state);
 }
