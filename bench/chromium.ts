@@ -201,14 +201,14 @@ export async function fillHistory(page: Page, ops: number): Promise<FillResult> 
     const started = performance.now();
     const engineStart = cluster.clock.now();
     // Runs engine time as fast as the nodes answer; a command waits for the clock to run it.
-    const load = cluster.startLoad({ writesPerSec: 200, readsPerSec: 800, users: 20 });
+    const load = cluster.send({ do: 'startLoad', writesPerSec: 200, readsPerSec: 800, users: 20 });
     let n = countOps();
     while (n < target) {
       await cluster.clock.runUntil(cluster.clock.now() + Math.max(100, Math.min(2000, (target - n) / 1.2)));
       n = countOps();
     }
     await load;
-    const stop = cluster.stopLoad();
+    const stop = cluster.send({ do: 'stopLoad' });
     await cluster.clock.runUntil(cluster.clock.now() + 1000);
     await stop;
     // Replicas apply the fill's backlog now, so that only the measured load is on the links.
@@ -241,8 +241,8 @@ export async function measureFrames(page: Page, inFlight: number, frameMs: numbe
       driver.setSpeed(1);
       driver.play();
       await Promise.all([
-        cluster.startLoad({ writesPerSec, readsPerSec: 10, users: 20 }),
-        ...replicas.map((r) => cluster.setLag(r, lagMs)),
+        cluster.send({ do: 'startLoad', writesPerSec, readsPerSec: 10, users: 20 }),
+        ...replicas.map((r) => cluster.send({ do: 'setLag', node: r, ms: lagMs })),
       ]);
       // Fill the links: a lag's worth of writes, then some.
       await sleep(lagMs + 1500);
@@ -267,7 +267,7 @@ export async function measureFrames(page: Page, inFlight: number, frameMs: numbe
       clearInterval(sampler);
       let ops = 0;
       for (const e of cluster.history.all()) if (e.type === 'write.invoke' || e.type === 'read.invoke') ops++;
-      await cluster.stopLoad();
+      await cluster.send({ do: 'stopLoad' });
       return { frames, ...counts, ops, lagMs };
     },
     { inFlight, frameMs },

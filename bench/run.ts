@@ -59,7 +59,7 @@ async function plainInsertsPerSec(n: number): Promise<number> {
 
 async function pipelineWritesPerSec(n: number, concurrent: boolean): Promise<number> {
   const cluster = await Cluster.boot(inProcessFactory, { seed: 1, lagMs: 0, jitterMs: 0 });
-  const place = (i: number) => cluster.placeOrder({ user: 1000 + (i % 20), total: 10 });
+  const place = (i: number) => cluster.send({ do: 'placeOrder', user: 1000 + (i % 20), total: 10 });
   const run = async (count: number) => {
     const acks: Promise<unknown>[] = [];
     for (let i = 0; i < count; i++) {
@@ -93,10 +93,10 @@ async function benchHour() {
     cluster.clock.scheduleAt(t, () => {
       if (t % 1000 === 0) {
         writes++;
-        void cluster.placeOrder({ user: 1000 + (writes % 20), total: 10 });
+        void cluster.send({ do: 'placeOrder', user: 1000 + (writes % 20), total: 10 });
       }
       reads++;
-      void cluster.readOrders({ user: 1000 + (reads % 20) });
+      void cluster.send({ do: 'readOrders', user: 1000 + (reads % 20) });
     });
   }
   const [, ms] = await time(async () => {

@@ -17,9 +17,17 @@ export {
   type RywStrategy,
   type RywStrategyName,
 } from './app/routing.ts';
-// The checker: verdicts and downtime, computed from the history only.
+// The checker: verdicts, downtime and the failover story, computed from the history only.
 export { type AckedWrite, ANOMALIES, type Anomaly, classifyReads, type ReadVerdict } from './checker/consistency.ts';
 export { type FailoverDowntime, failoverDowntimes } from './checker/downtime.ts';
+export {
+  EMPTY_STORY,
+  type FailoverPhase,
+  type FailoverStory,
+  type LostOrder,
+  type Rewind,
+  type StoryNotice,
+} from './checker/failoverStory.ts';
 // The facade, its snapshot and its commands.
 export {
   Cluster,
@@ -32,6 +40,8 @@ export {
   SEQUENCE_AFTER_PROMOTION_SQL,
 } from './cluster/cluster.ts';
 export type { NodeLifecycle, NodeStatus, Role } from './cluster/clusterMachine.ts';
+// The command language: one definition serves scenario steps, the journal, the page and the CLI.
+export type { JournalEntry } from './cluster/journal.ts';
 export {
   CURRENT_PRIMARY,
   defaultReplicaSettings,
@@ -40,10 +50,24 @@ export {
   PRIMARY,
   replicaName,
   resolveSettings,
+  SEED_FAILOVER_TIMELINE,
   type SettingsInput,
   STANDBY,
 } from './cluster/settings.ts';
-export type { ClusterSnapshot, NodeSnapshot } from './cluster/snapshot.ts';
+export type { ClusterSnapshot, HistoryWindow, NodeSnapshot } from './cluster/snapshot.ts';
+export { type CommandOutcomes, modeCommand, modeOf as replicationModeOf, type OutcomeOf } from './commands/handlers.ts';
+export {
+  CATEGORIES,
+  COMMAND_NAMES,
+  COMMANDS,
+  type Command,
+  type CommandName,
+  type CommandOf,
+  DATA_KINDS,
+  MODE_NAMES,
+  SESSION_STORES,
+} from './commands/schema.ts';
+export { CommandError, issueText, parseCommand, shown, unknownActionText } from './commands/validate.ts';
 // Databases: what a platform (Node in-process, a browser worker) needs to host a node.
 export { formatLsn, parseLsn } from './db/lsn.ts';
 export { NodeCore } from './db/nodeCore.ts';
@@ -69,7 +93,13 @@ export {
 // Failover.
 export { availabilityFrom, downtimePerYearMs, formatDuration } from './failover/availability.ts';
 export { PROMOTION_POLICIES, type PromotionPolicy } from './failover/candidate.ts';
-export type { FailoverTimings, HealthCheckSettings } from './failover/failoverMachine.ts';
+export {
+  FAILOVER_PHASES,
+  type FailoverFailure,
+  type FailoverPhaseName,
+  type FailoverTimings,
+  type HealthCheckSettings,
+} from './failover/failoverMachine.ts';
 // Replication.
 export { describeMode } from './replication/commitAcks.ts';
 export {

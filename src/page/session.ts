@@ -7,6 +7,7 @@
  * same file and seed.
  */
 import { Cluster, type NodeFactory, type SettingsInput } from '../engine/index.ts';
+import { runAsScenario } from '../scenarios/journal.ts';
 import { finishScenario, type ScheduledRun, scenarioSettings, scheduleSteps } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { exposeLab } from './automation.ts';
@@ -170,7 +171,7 @@ async function finish(lab: Lab, scenario: Scenario, run: ScheduledRun): Promise<
   try {
     const summary = await finishScenario(lab.cluster, scenario, run);
     if (currentLab() !== lab) return;
-    const ownCommands = lab.cluster.journalCopy().filter((c) => c.name !== 'walRecords').length;
+    const ownCommands = lab.cluster.journalCopy().filter((c) => c.command.do !== 'inspectWal').length;
     update({ status: 'done', summary, ownCommands });
     logActivity(
       'info',
@@ -181,6 +182,26 @@ async function finish(lab: Lab, scenario: Scenario, run: ScheduledRun): Promise<
     update({ status: 'failed', error: describeError(err) });
     logActivity('error', `"${scenario.name}" failed: ${describeError(err)}`);
   }
+}
+
+/**
+ * The run so far as a scenario file: the settings and seed the cluster booted with, the
+ * scenario being played (if any) and every command the learner sent, at its engine time,
+ * ending now. Throws when there is no running cluster or the run cannot be a scenario.
+ */
+export function exportRun(): Scenario {
+  const lab = currentLab();
+  if (!lab || !plan) throw new Error('the cluster is not running');
+  const { seed } = lab.cluster.settings;
+  const now = lab.cluster.clock.now();
+  return runAsScenario({
+    name: plan.scenario ? `${plan.scenario.name} (my run)` : `My run, seed ${seed}`,
+    description: `Saved from the page at engine time ${formatEngineTime(now)}.`,
+    settings: lab.cluster.bootSettings(),
+    journal: lab.cluster.journalCopy(),
+    scenario: plan.scenario,
+    endMs: now,
+  });
 }
 
 /** While a scenario finishes, the clock belongs to it: play and step wait. */

@@ -9,8 +9,8 @@ import { currentLab } from './store.ts';
 
 /** What one node answered: its results (one per statement), or PostgreSQL's error. */
 export type SqlRun =
-  | { ok: true; node: string; atMs: number; results: QueryResult[] }
-  | { ok: false; node: string; atMs: number; error: SqlErrorInfo };
+  | { ok: true; node: string; at: number; results: QueryResult[] }
+  | { ok: false; node: string; at: number; error: SqlErrorInfo };
 
 function asErrorInfo(err: unknown): SqlErrorInfo {
   if (err instanceof SqlError) return err.info;
@@ -24,19 +24,18 @@ function asErrorInfo(err: unknown): SqlErrorInfo {
  */
 export async function runSql(nodes: readonly string[], text: string): Promise<SqlRun[]> {
   const lab = currentLab();
-  if (!lab)
-    return nodes.map((node) => ({ ok: false, node, atMs: 0, error: { message: 'the cluster is not running' } }));
-  const atMs = lab.cluster.clock.now();
+  if (!lab) return nodes.map((node) => ({ ok: false, node, at: 0, error: { message: 'the cluster is not running' } }));
+  const at = lab.cluster.clock.now();
   const pending = nodes.map((node) =>
-    lab.cluster.sql(node, text).then(
-      (results): SqlRun => ({ ok: true, node, atMs, results }),
-      (err: unknown): SqlRun => ({ ok: false, node, atMs, error: asErrorInfo(err) }),
+    lab.cluster.send({ do: 'sql', node, text }).then(
+      (results): SqlRun => ({ ok: true, node, at, results }),
+      (err: unknown): SqlRun => ({ ok: false, node, at, error: asErrorInfo(err) }),
     ),
   );
   try {
     if (lab.driver.getState().paused) await lab.driver.flush();
   } catch (err) {
-    return nodes.map((node) => ({ ok: false, node, atMs, error: asErrorInfo(err) }));
+    return nodes.map((node) => ({ ok: false, node, at, error: asErrorInfo(err) }));
   }
   return Promise.all(pending);
 }

@@ -5,27 +5,19 @@
  */
 import { z } from 'zod';
 import {
+  COMMANDS,
+  type Command,
+  type CommandName,
+  issueText,
   MAX_LAG_MS,
   MAX_REPLICAS,
-  PROMOTION_POLICIES,
   parseStandbyNames,
-  READ_POLICIES,
-  RYW_STRATEGIES,
-  SYNC_LEVELS,
+  shown,
+  unknownActionText,
 } from '../engine/index.ts';
 
 export const SCENARIO_VERSION = 1;
 
-const NODE_NAME = /^(primary|current-primary|standby|replica-[1-9]\d*)$/;
-const REPLICA_NAME = /^replica-[1-9]\d*$/;
-
-const node = z
-  .string()
-  .regex(NODE_NAME, 'expected a node name: "primary", "current-primary", "standby" or "replica-N"');
-const replica = z.string().regex(REPLICA_NAME, 'expected a replica name such as "replica-1"');
-const user = z.number().int('expected a whole number (a user id such as 1001)');
-const appServer = z.string().regex(/^app-[1-9]\d*$/, 'expected an app server name such as "app-1"');
-const perSec = z.number().min(0, 'expected 0 or more per second').max(5000, 'expected at most 5000 per second');
 const ms = z.number().min(0, 'expected 0 or more milliseconds');
 const lagMs = ms.max(MAX_LAG_MS, `expected at most ${MAX_LAG_MS} ms`);
 
@@ -36,110 +28,31 @@ const common = {
   note: z.string().optional(),
 };
 
-/** Every action, by its `do` name, with its own fields. */
-export const ACTIONS = {
-  placeOrder: z.strictObject({
-    ...common,
-    do: z.literal('placeOrder'),
-    user,
-    total: z.number().positive('expected a positive amount'),
-    node: node.optional(),
-    via: appServer.optional(),
-  }),
-  readOrders: z.strictObject({
-    ...common,
-    do: z.literal('readOrders'),
-    user,
-    node: node.optional(),
-    via: appServer.optional(),
-  }),
-  browse: z.strictObject({
-    ...common,
-    do: z.literal('browse'),
-    user: user.optional(),
-    category: z.enum(['Electronics', 'Fashion', 'Home & Kitchen', 'Books & Media']).optional(),
-    node: node.optional(),
-    via: appServer.optional(),
-  }),
-  analyticsQuery: z.strictObject({ ...common, do: z.literal('analyticsQuery') }),
-  setReadPolicy: z.strictObject({ ...common, do: z.literal('setReadPolicy'), policy: z.enum(READ_POLICIES) }),
-  setRywStrategy: z.strictObject({
-    ...common,
-    do: z.literal('setRywStrategy'),
-    strategy: z.enum(RYW_STRATEGIES),
-    windowMs: ms.optional(),
-    timeoutMs: ms.optional(),
-    maxLagMs: ms.optional(),
-    /** Only for this kind of data (the seed: orders sticky, reviews optimistic); default all. */
-    kind: z.enum(['orders', 'products']).optional(),
-  }),
-  setSessionStore: z.strictObject({
-    ...common,
-    do: z.literal('setSessionStore'),
-    store: z.enum(['per-app-server', 'shared']),
-  }),
-  startLoad: z.strictObject({
-    ...common,
-    do: z.literal('startLoad'),
-    writesPerSec: perSec.optional(),
-    readsPerSec: perSec.optional(),
-    users: z.number().int().min(1).max(20, 'the shop has 20 users (1000-1019)').optional(),
-  }),
-  stopLoad: z.strictObject({ ...common, do: z.literal('stopLoad') }),
-  partition: z.strictObject({ ...common, do: z.literal('partition'), node }),
-  heal: z.strictObject({ ...common, do: z.literal('heal'), node: node.optional() }),
-  setHealthCheck: z.strictObject({
-    ...common,
-    do: z.literal('setHealthCheck'),
-    intervalMs: ms.optional(),
-    timeoutMs: ms.optional(),
-    retries: z.number().int().min(1).optional(),
-  }),
-  setFailoverTimings: z.strictObject({
-    ...common,
-    do: z.literal('setFailoverTimings'),
-    electMs: ms.optional(),
-    promoteMs: ms.optional(),
-    repointMs: ms.optional(),
-    endpointMs: ms.optional(),
-  }),
-  setPromotionPolicy: z.strictObject({
-    ...common,
-    do: z.literal('setPromotionPolicy'),
-    policy: z.enum(PROMOTION_POLICIES),
-    maxLagBytes: z.number().int().min(0).optional(),
-  }),
-  setFencing: z.strictObject({ ...common, do: z.literal('setFencing'), on: z.boolean() }),
-  setAutoFailover: z.strictObject({ ...common, do: z.literal('setAutoFailover'), on: z.boolean() }),
-  setMode: z.strictObject({
-    ...common,
-    do: z.literal('setMode'),
-    mode: z.enum(['async', 'semi-sync', 'sync']),
-    /** semi-sync: fall back to async after this long with no replica (MySQL: 10,000). */
-    timeoutMs: ms.optional(),
-    /** sync: synchronous_commit. */
-    level: z.enum(SYNC_LEVELS).optional(),
-    /** sync: synchronous_standby_names, e.g. "FIRST 1 (replica-1)" or "ANY 2 (replica-1, replica-2)". */
-    standbys: z.string().optional(),
-    kind: z.enum(['orders', 'products']).optional(),
-  }),
-  setLag: z.strictObject({ ...common, do: z.literal('setLag'), node: replica, ms: lagMs }),
-  setApplyDelay: z.strictObject({ ...common, do: z.literal('setApplyDelay'), node: replica, ms }),
-  setApplyRate: z.strictObject({
-    ...common,
-    do: z.literal('setApplyRate'),
-    node: replica,
-    perSec: z.number().positive('expected transactions per second above 0'),
-  }),
-  disconnect: z.strictObject({ ...common, do: z.literal('disconnect'), node: replica }),
-  reconnect: z.strictObject({ ...common, do: z.literal('reconnect'), node: replica }),
-  killNode: z.strictObject({ ...common, do: z.literal('killNode'), node }),
-  restartNode: z.strictObject({ ...common, do: z.literal('restartNode'), node }),
-  wait: z.strictObject({ ...common, do: z.literal('wait'), ms }),
-} as const;
+/** A step that only lets time pass (scenario files only; not a cluster command). */
+const wait = z.strictObject({ do: z.literal('wait'), ms });
 
-export type ActionName = keyof typeof ACTIONS;
-export type Step = { [K in ActionName]: z.infer<(typeof ACTIONS)[K]> }[ActionName];
+/**
+ * Every action a step may take, by its `do` name: each cluster command (the engine's one
+ * definition, src/engine/commands/schema.ts) with `at` and `note`, and `wait`.
+ */
+export type ActionName = CommandName | 'wait';
+
+/** A step: a command (or a wait), when it runs, and what the instructor wants noticed. */
+export type Step = (Command | { do: 'wait'; ms: number }) & { at?: number; note?: string };
+
+export const ACTIONS: Record<ActionName, z.ZodObject> = {
+  ...(Object.fromEntries(
+    Object.entries(COMMANDS).map(([k, schema]) => [k, (schema as z.ZodObject).extend(common)]),
+  ) as unknown as Record<CommandName, z.ZodObject>),
+  wait: wait.extend(common),
+};
+
+/** A scenario step's command: the step without its timing and note (undefined for `wait`). */
+export function stepCommand(step: Step): Command | undefined {
+  if (step.do === 'wait') return undefined;
+  const { at: _at, note: _note, ...command } = step;
+  return command as Command;
+}
 
 const perReplica = (schema: z.ZodNumber) => z.union([schema, z.array(schema).min(1, 'expected one value per replica')]);
 
@@ -196,34 +109,6 @@ export class ScenarioError extends Error {
   }
 }
 
-function shown(value: unknown): string {
-  return value === undefined ? 'nothing' : JSON.stringify(value);
-}
-
-function fieldPath(path: PropertyKey[]): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.');
-}
-
-function issueText(issue: z.core.$ZodIssue, input: unknown): string {
-  if (issue.code === 'unrecognized_keys') {
-    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  }
-  let value: unknown = input;
-  for (const p of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[p];
-  const field = fieldPath(issue.path);
-  return `field "${field}": ${issue.message} (got ${shown(value)})`;
-}
-
-/** Edit distance, to suggest the action a typo meant. */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length][b.length];
-}
-
 function validateStep(raw: unknown, index: number, problems: string[]): Step | undefined {
   const where = `step ${index + 1}`;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -231,14 +116,8 @@ function validateStep(raw: unknown, index: number, problems: string[]): Step | u
     return undefined;
   }
   const action = (raw as { do?: unknown }).do;
-  if (typeof action !== 'string' || !(action in ACTIONS)) {
-    const known = Object.keys(ACTIONS);
-    const guess =
-      typeof action === 'string' ? known.find((k) => distance(k.toLowerCase(), action.toLowerCase()) <= 2) : undefined;
-    problems.push(
-      `${where}: ${action === undefined ? 'missing "do"' : `unknown action "do": ${shown(action)}`}` +
-        `${guess ? ` (did you mean "${guess}"?)` : ''}; actions: ${known.join(', ')}`,
-    );
+  if (typeof action !== 'string' || !Object.hasOwn(ACTIONS, action)) {
+    problems.push(`${where}: ${unknownActionText(action, Object.keys(ACTIONS))}`);
     return undefined;
   }
   const parsed = ACTIONS[action as ActionName].safeParse(raw);

@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 const ordersOf = async (c: Cluster, node: string, user: number) =>
-  (await settle(c, c.readOrders({ user, node })))[0].orderIds;
+  (await settle(c, c.send({ do: 'readOrders', user, node })))[0].orderIds;
 
 describe('replication on real PGlite nodes', () => {
   it("says why booting failed (the node's own error) and closes the nodes that did boot", async () => {
@@ -37,13 +37,16 @@ describe('replication on real PGlite nodes', () => {
   it('captures a write with its LSN and xid, ships it and applies it on every replica', async () => {
     cluster = await bootCluster({ seed: 1, lagMs: [300, 600, 900], jitterMs: 0 });
     const c = cluster;
-    const [write] = await settle(c, c.placeOrder({ user: 1001, total: 59.9 }));
+    const [write] = await settle(c, c.send({ do: 'placeOrder', user: 1001, total: 59.9 }));
     expect(write.ok).toBe(true);
     const ack = c.history.ofType('write.ok')[0];
     expect(ack.xid).toBeGreaterThan(0);
     expect(ack.lsn).toBe(write.lsn);
     // The primary's WAL really is at or past the entry's LSN.
-    const [[wal]] = await settle(c, c.sql('primary', 'SELECT pg_current_wal_insert_lsn()::text AS lsn'));
+    const [[wal]] = await settle(
+      c,
+      c.send({ do: 'sql', node: 'primary', text: 'SELECT pg_current_wal_insert_lsn()::text AS lsn' }),
+    );
     expect(parseLsn(String(wal.rows[0].lsn))).toBeGreaterThanOrEqual(ack.lsn);
 
     // At 200 ms the entry is on every link, with its send and arrival times.
@@ -72,18 +75,18 @@ describe('replication on real PGlite nodes', () => {
   it('returns the physical WAL records behind a log entry, ending in its commit', async () => {
     cluster = await bootCluster({ seed: 1 });
     const c = cluster;
-    await settle(c, c.placeOrder({ user: 1002, total: 10 }));
+    await settle(c, c.send({ do: 'placeOrder', user: 1002, total: 10 }));
     const ack = c.history.ofType('write.ok')[0];
-    const [records] = await settle(c, c.walRecords(ack.entry));
+    const [records] = await settle(c, c.send({ do: 'inspectWal', entry: ack.entry }));
     expect(records.every((r) => r.xid === ack.xid)).toBe(true);
     expect(records.map((r) => `${r.resourceManager}/${r.recordType}`)).toContain('Transaction/COMMIT');
     expect(records.some((r) => r.resourceManager === 'Heap' && r.recordType.startsWith('INSERT'))).toBe(true);
     // Pruned once every replica replayed it, the entry is still shown and inspectable.
-    await settle(c, c.placeOrder({ user: 1002, total: 11 }));
+    await settle(c, c.send({ do: 'placeOrder', user: 1002, total: 11 }));
     await c.drain();
     expect(c.getSnapshot().log.retainedEntries).toBe(0);
     expect(c.recentLog(5).map((e) => e.index)).toEqual([1, 2]);
-    const [again] = await settle(c, c.walRecords(1));
+    const [again] = await settle(c, c.send({ do: 'inspectWal', entry: 1 }));
     expect(again.map((r) => r.recordType)).toContain('COMMIT');
   });
 
@@ -92,7 +95,7 @@ describe('replication on real PGlite nodes', () => {
     const c = cluster;
     const writes = [];
     for (let i = 0; i < 30; i++) {
-      writes.push(c.placeOrder({ user: 1000 + (i % 5), total: i + 1 }));
+      writes.push(c.send({ do: 'placeOrder', user: 1000 + (i % 5), total: i + 1 }));
       await c.clock.advance(5);
     }
     await settle(c, ...writes);
@@ -115,45 +118,57 @@ describe('replication on real PGlite nodes', () => {
   it('converges row for row once lag drains, including console updates and deletes', async () => {
     cluster = await bootCluster({ seed: 3, lagMs: [2000, 50, 5000] });
     const c = cluster;
-    await settle(c, c.placeOrder({ user: 1001, total: 5 }), c.placeOrder({ user: 1003, total: 7 }));
     await settle(
       c,
-      c.sql(
-        'primary',
-        'UPDATE inventory SET quantity = quantity - 3 WHERE product_id IN (1, 2); DELETE FROM orders WHERE user_id = 1003',
-      ),
+      c.send({ do: 'placeOrder', user: 1001, total: 5 }),
+      c.send({ do: 'placeOrder', user: 1003, total: 7 }),
+    );
+    await settle(
+      c,
+      c.send({
+        do: 'sql',
+        node: 'primary',
+        text: 'UPDATE inventory SET quantity = quantity - 3 WHERE product_id IN (1, 2); DELETE FROM orders WHERE user_id = 1003',
+      }),
     );
     // The app's inserts (captured from RETURNING) and console writes (triggers) alternate.
-    await settle(c, c.placeOrder({ user: 1003, total: 8 }));
+    await settle(c, c.send({ do: 'placeOrder', user: 1003, total: 8 }));
     expect(c.getSnapshot().log.headIndex).toBe(4);
     await c.clock.advance(100);
     expect((await c.converged()).differing).toEqual(['replica-1', 'replica-3']);
     expect(await c.drain()).toBe(true);
     const result = await c.converged();
     expect(result).toEqual({ converged: true, differing: [] });
-    const [rows] = await settle(c, c.sql('replica-3', 'SELECT quantity FROM inventory WHERE product_id = 1'));
+    const [rows] = await settle(
+      c,
+      c.send({ do: 'sql', node: 'replica-3', text: 'SELECT quantity FROM inventory WHERE product_id = 1' }),
+    );
     expect(rows[0].rows[0].quantity).toBe(97);
   });
 
   it("rejects a write on a replica with PostgreSQL's read-only error and changes nothing", async () => {
     cluster = await bootCluster({ seed: 1 });
     const c = cluster;
-    const attempt = c.sql(
-      'replica-2',
-      'INSERT INTO orders (user_id, total_amount, created_at) VALUES (1001, 1, now())',
-    );
+    const attempt = c.send({
+      do: 'sql',
+      node: 'replica-2',
+      text: 'INSERT INTO orders (user_id, total_amount, created_at) VALUES (1001, 1, now())',
+    });
     const outcome = settle(c, attempt).then(
       () => 'accepted',
       (err: Error) => err.message,
     );
     expect(await outcome).toBe('cannot execute INSERT in a read-only transaction');
-    const [placed] = await settle(c, c.placeOrder({ user: 1001, total: 3, node: 'replica-2' }));
+    const [placed] = await settle(c, c.send({ do: 'placeOrder', user: 1001, total: 3, node: 'replica-2' }));
     expect(placed).toMatchObject({
       ok: false,
       error: 'cannot execute INSERT in a read-only transaction',
       code: '25006',
     });
-    const [[count]] = await settle(c, c.sql('replica-2', 'SELECT count(*)::int AS n FROM orders'));
+    const [[count]] = await settle(
+      c,
+      c.send({ do: 'sql', node: 'replica-2', text: 'SELECT count(*)::int AS n FROM orders' }),
+    );
     expect(count.rows[0].n).toBe(0);
     expect(c.getSnapshot().log.headIndex).toBe(0);
   });
@@ -163,14 +178,17 @@ describe('replication on real PGlite nodes', () => {
     const c = cluster;
     const failing = settle(
       c,
-      c.sql(
-        'primary',
-        'INSERT INTO orders (user_id, total_amount, created_at) VALUES (1004, 9, now()); COMMIT; SELECT 1/0;',
-      ),
+      c.send({
+        do: 'sql',
+        node: 'primary',
+        text: 'INSERT INTO orders (user_id, total_amount, created_at) VALUES (1004, 9, now()); COMMIT; SELECT 1/0;',
+      }),
     ).catch((err: Error) => err.message);
     expect(await failing).toBe('division by zero');
     // Error positions count within the SQL the user typed, as psql reports them.
-    const syntax = await settle(c, c.sql('primary', 'SELECT 1;\nSELEC 2')).catch((err: SqlError) => err.info);
+    const syntax = await settle(c, c.send({ do: 'sql', node: 'primary', text: 'SELECT 1;\nSELEC 2' })).catch(
+      (err: SqlError) => err.info,
+    );
     expect(syntax).toMatchObject({ code: '42601', position: '11' });
     expect(c.getSnapshot().log.headIndex).toBe(1);
     await c.drain();
@@ -180,12 +198,12 @@ describe('replication on real PGlite nodes', () => {
   it('prunes the log once every replica replayed it, and a disconnected replica makes it grow', async () => {
     cluster = await bootCluster({ seed: 5, lagMs: 100, jitterMs: 0 });
     const c = cluster;
-    await settle(c, c.placeOrder({ user: 1001, total: 1 }));
+    await settle(c, c.send({ do: 'placeOrder', user: 1001, total: 1 }));
     await c.drain();
     expect(c.getSnapshot().log).toMatchObject({ retainedEntries: 0, prunedEntries: 1 });
 
-    await settle(c, c.disconnect('replica-2'));
-    for (let i = 0; i < 5; i++) await settle(c, c.placeOrder({ user: 1002, total: i + 1 }));
+    await settle(c, c.send({ do: 'disconnect', node: 'replica-2' }));
+    for (let i = 0; i < 5; i++) await settle(c, c.send({ do: 'placeOrder', user: 1002, total: i + 1 }));
     await c.drain();
     const grown = c.getSnapshot();
     expect(grown.log.retainedEntries).toBe(5);
@@ -196,7 +214,7 @@ describe('replication on real PGlite nodes', () => {
     });
     expect(await ordersOf(c, 'replica-2', 1002)).toEqual([]);
 
-    await settle(c, c.reconnect('replica-2'));
+    await settle(c, c.send({ do: 'reconnect', node: 'replica-2' }));
     expect(await c.drain()).toBe(true);
     expect(c.getSnapshot().log.retainedEntries).toBe(0);
     expect(await ordersOf(c, 'replica-2', 1002)).toHaveLength(5);
@@ -206,12 +224,12 @@ describe('replication on real PGlite nodes', () => {
   it('drops what was in flight when the link breaks and resends it after reconnecting', async () => {
     cluster = await bootCluster({ seed: 5, lagMs: 1000, jitterMs: 0 });
     const c = cluster;
-    await settle(c, c.placeOrder({ user: 1001, total: 1 }));
-    await settle(c, c.disconnect('replica-1'));
+    await settle(c, c.send({ do: 'placeOrder', user: 1001, total: 1 }));
+    await settle(c, c.send({ do: 'disconnect', node: 'replica-1' }));
     expect(c.history.ofType('repl.dropped')).toMatchObject([{ node: 'replica-1', entries: [1] }]);
     await c.clock.advance(3000);
     expect(await ordersOf(c, 'replica-1', 1001)).toEqual([]);
-    await settle(c, c.reconnect('replica-1'));
+    await settle(c, c.send({ do: 'reconnect', node: 'replica-1' }));
     await c.clock.advance(1100);
     expect(await ordersOf(c, 'replica-1', 1001)).toHaveLength(1);
   });
@@ -219,7 +237,7 @@ describe('replication on real PGlite nodes', () => {
   it('receives at once but replays only after the apply delay (recovery_min_apply_delay)', async () => {
     cluster = await bootCluster({ seed: 2, lagMs: 100, jitterMs: 0, applyDelayMs: [2000, 0, 0] });
     const c = cluster;
-    const [w] = await settle(c, c.placeOrder({ user: 1001, total: 1 }));
+    const [w] = await settle(c, c.send({ do: 'placeOrder', user: 1001, total: 1 }));
     await c.clock.runUntil(500);
     const r1 = c.getSnapshot().replication[0];
     expect(r1.flush_lsn).not.toBe(r1.replay_lsn);
@@ -233,7 +251,7 @@ describe('replication on real PGlite nodes', () => {
   it('lets a slow-applying replica fall behind on a fast link', async () => {
     cluster = await bootCluster({ seed: 2, lagMs: 10, jitterMs: 0, applyRatePerSec: [10, 5000, 5000] });
     const c = cluster;
-    await settle(c, ...Array.from({ length: 20 }, (_, i) => c.placeOrder({ user: 1001, total: i + 1 })));
+    await settle(c, ...Array.from({ length: 20 }, (_, i) => c.send({ do: 'placeOrder', user: 1001, total: i + 1 })));
     await c.clock.runUntil(1000);
     const [slow, fast] = c.getSnapshot().replication;
     expect(fast.behindEntries).toBe(0);
@@ -246,12 +264,12 @@ describe('replication on real PGlite nodes', () => {
   it('takes a killed replica out of service and lets it catch up after recovery', async () => {
     cluster = await bootCluster({ seed: 2, lagMs: 500, jitterMs: 0, restartMs: 1000 });
     const c = cluster;
-    await settle(c, c.placeOrder({ user: 1001, total: 1 }));
-    await settle(c, c.killNode('replica-1'));
+    await settle(c, c.send({ do: 'placeOrder', user: 1001, total: 1 }));
+    await settle(c, c.send({ do: 'killNode', node: 'replica-1' }));
     expect(c.history.ofType('repl.dropped')).toMatchObject([{ node: 'replica-1', entries: [1] }]);
-    const [read] = await settle(c, c.readOrders({ user: 1001, node: 'replica-1' }));
+    const [read] = await settle(c, c.send({ do: 'readOrders', user: 1001, node: 'replica-1' }));
     expect(read).toMatchObject({ ok: false, error: 'could not connect to server: Connection refused' });
-    await settle(c, c.restartNode('replica-1'));
+    await settle(c, c.send({ do: 'restartNode', node: 'replica-1' }));
     expect(c.getSnapshot().nodes.find((n) => n.name === 'replica-1')?.status).toBe('recovering');
     await c.clock.advance(999);
     expect(c.statusOf('replica-1')).toBe('recovering');
@@ -264,12 +282,12 @@ describe('replication on real PGlite nodes', () => {
   it('fails writes while the primary is down and replicates them again once it is back', async () => {
     cluster = await bootCluster({ seed: 2, restartMs: 500 });
     const c = cluster;
-    await settle(c, c.killNode('primary'));
-    const [w] = await settle(c, c.placeOrder({ user: 1001, total: 1 }));
+    await settle(c, c.send({ do: 'killNode', node: 'primary' }));
+    const [w] = await settle(c, c.send({ do: 'placeOrder', user: 1001, total: 1 }));
     expect(w).toMatchObject({ ok: false, error: 'could not connect to server: Connection refused' });
-    await settle(c, c.restartNode('primary'));
+    await settle(c, c.send({ do: 'restartNode', node: 'primary' }));
     await c.clock.advance(600);
-    const [w2] = await settle(c, c.placeOrder({ user: 1001, total: 2 }));
+    const [w2] = await settle(c, c.send({ do: 'placeOrder', user: 1001, total: 2 }));
     expect(w2.ok).toBe(true);
     await c.drain();
     expect((await c.converged()).converged).toBe(true);
@@ -282,8 +300,8 @@ describe('determinism', () => {
     try {
       const ops = [];
       for (let i = 0; i < 12; i++) {
-        ops.push(c.placeOrder({ user: 1000 + (i % 3), total: i + 1 }));
-        if (i % 3 === 0) ops.push(c.readOrders({ user: 1000 + (i % 3) }));
+        ops.push(c.send({ do: 'placeOrder', user: 1000 + (i % 3), total: i + 1 }));
+        if (i % 3 === 0) ops.push(c.send({ do: 'readOrders', user: 1000 + (i % 3) }));
         await c.clock.advance(37);
       }
       await settle(c, ...ops);

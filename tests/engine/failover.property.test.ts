@@ -7,7 +7,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Cluster, EPOCH_MS } from '../../src/engine/cluster/cluster.ts';
-import { parseStandbyNames, type ReplicationMode } from '../../src/engine/replication/modes.ts';
+import type { CommandOf } from '../../src/engine/index.ts';
+
+type ModeCommand = Omit<CommandOf<'setMode'>, 'do'>;
+
 import type { EventOf, Recorded } from '../../src/engine/sim/history.ts';
 import { bootCluster, settle } from '../harness.ts';
 
@@ -39,18 +42,28 @@ interface Outcome {
   converged: boolean;
 }
 
-async function run(s: Schedule, mode: ReplicationMode): Promise<Outcome> {
+async function run(s: Schedule, mode: ModeCommand): Promise<Outcome> {
   const c: Cluster = await bootCluster({ seed: s.seed, lagMs: [...s.lagMs], jitterMs: 30, restartMs: 300 });
   try {
-    await settle(c, c.setMode(mode));
+    await settle(c, c.send({ do: 'setMode', ...mode }));
     const events: [number, () => Promise<unknown>][] = [
-      [s.primaryFault.at, () => (s.primaryFault.kind === 'kill' ? c.killNode('primary') : c.partition('primary'))],
+      [
+        s.primaryFault.at,
+        () =>
+          s.primaryFault.kind === 'kill'
+            ? c.send({ do: 'killNode', node: 'primary' })
+            : c.send({ do: 'partition', node: 'primary' }),
+      ],
       ...s.replicaFaults.map((f): [number, () => Promise<unknown>] => [
         f.at,
-        () => (f.kind === 'kill' ? c.killNode(f.replica) : c.setLag(f.replica, f.lagMs)),
+        () =>
+          f.kind === 'kill'
+            ? c.send({ do: 'killNode', node: f.replica })
+            : c.send({ do: 'setLag', node: f.replica, ms: f.lagMs }),
       ]),
     ];
-    for (let t = 0; t < 12_000; t += s.writeEveryMs) events.push([t, () => c.placeOrder({ user: 1001, total: 1 })]);
+    for (let t = 0; t < 12_000; t += s.writeEveryMs)
+      events.push([t, () => c.send({ do: 'placeOrder', user: 1001, total: 1 })]);
     events.sort((a, b) => a[0] - b[0]);
     const pending: Promise<unknown>[] = [];
     for (const [at, act] of events) {
@@ -60,8 +73,9 @@ async function run(s: Schedule, mode: ReplicationMode): Promise<Outcome> {
     }
     await c.clock.runUntil(20_000);
     // Heal everything: end partitions, restart every node that is down, let it all drain.
-    await settle(c, c.heal());
-    for (const n of c.nodeNames()) if (c.statusOf(n) === 'down') await settle(c, c.restartNode(n));
+    await settle(c, c.send({ do: 'heal' }));
+    for (const n of c.nodeNames())
+      if (c.statusOf(n) === 'down') await settle(c, c.send({ do: 'restartNode', node: n }));
     await c.clock.advance(5000);
     await c.drain();
     await c.clock.advance(5000);
@@ -141,11 +155,7 @@ describe('failover invariants (property-based, real PGlite)', () => {
   });
 
   it('sync replication loses no acknowledged write', async () => {
-    const mode: ReplicationMode = {
-      mode: 'sync',
-      level: 'on',
-      standbys: parseStandbyNames('ANY 1 (replica-1, replica-2, replica-3)'),
-    };
+    const mode: ModeCommand = { mode: 'sync', level: 'on', standbys: 'ANY 1 (replica-1, replica-2, replica-3)' };
     await fc.assert(
       fc.asyncProperty(schedule, async (s) => {
         const o = await run(s, mode);

@@ -9,20 +9,24 @@ describe('replay (stepping back)', () => {
     let rebuilt: Cluster | undefined;
     try {
       const c = original;
-      void c.placeOrder({ user: 1001, total: 10 });
+      void c.send({ do: 'placeOrder', user: 1001, total: 10 });
       await c.clock.step(); // stop mid-moment: other events at this time are still due
       await c.clock.step();
-      void c.readOrders({ user: 1001 });
+      void c.send({ do: 'readOrders', user: 1001 });
       await c.clock.advance(120);
-      void c.setLag('replica-2', 2000);
-      void c.startLoad({ writesPerSec: 15, readsPerSec: 40 });
+      void c.send({ do: 'setLag', node: 'replica-2', ms: 2000 });
+      void c.send({ do: 'startLoad', writesPerSec: 15, readsPerSec: 40 });
       await c.clock.advance(1500);
-      void c.killNode('primary');
+      void c.send({ do: 'killNode', node: 'primary' });
       await c.clock.advance(900);
       const stepBackTo = c.clock.now();
       const historyThen = JSON.stringify(c.history.all());
       void c
-        .sql('current-primary', 'UPDATE inventory SET quantity = quantity - 1 WHERE product_id = 3')
+        .send({
+          do: 'sql',
+          node: 'current-primary',
+          text: 'UPDATE inventory SET quantity = quantity - 1 WHERE product_id = 3',
+        })
         .catch(() => undefined);
       await c.clock.advance(6000); // failover happens after the moment we step back to
       const historyLater = JSON.stringify(c.history.all().filter((e) => e.at <= stepBackTo + 2000));
@@ -40,7 +44,7 @@ describe('replay (stepping back)', () => {
         await again.close();
       }
       // ...and a different choice from there gives another one ("what if").
-      void rebuilt.restartNode('primary');
+      void rebuilt.send({ do: 'restartNode', node: 'primary' });
       await rebuilt.clock.advance(2000);
       expect(JSON.stringify(rebuilt.history.all())).not.toBe(historyLater);
     } finally {

@@ -6,7 +6,7 @@ describe('read stats for the page', () => {
   it('keeps every anomalous read of the timeline window for its marks, not only the newest few', async () => {
     const cluster = await bootCluster({ seed: 3, lagMs: 3000, jitterMs: 0 });
     try {
-      void cluster.startLoad({ writesPerSec: 5, readsPerSec: 20 });
+      void cluster.send({ do: 'startLoad', writesPerSec: 5, readsPerSec: 20 });
       await cluster.clock.runUntil(25_000);
       const tracker = new ReadStatsTracker();
       tracker.add(new CheckedEvents().take(cluster.history.all()));

@@ -92,12 +92,12 @@ describe('scenario played as the page plays it', () => {
       const run = scheduleSteps(original, scenario);
       // The learner slows replica-2 and places an order of their own, a little after the start.
       await playInFrames(original, 120.5, 16.7);
-      void original.setLag('replica-2', 900);
-      void original.placeOrder({ user: 1005, total: 7 }).catch(() => undefined);
+      void original.send({ do: 'setLag', node: 'replica-2', ms: 900 });
+      void original.send({ do: 'placeOrder', user: 1005, total: 7 }).catch(() => undefined);
       const midMs = Math.round(run.endMs / 2) + 0.25;
       await playInFrames(original, midMs, 16.7);
       const journal = original.journalCopy();
-      expect(journal.map((e) => e.name)).toEqual(['setLag', 'placeOrder']);
+      expect(journal.map((e) => e.command.do)).toEqual(['setLag', 'placeOrder']);
       await playInFrames(original, run.endMs, 16.7);
       const expected = await finishScenario(original, scenario, run);
       // The learner's order is in the run (and is what the replay must reproduce).

@@ -24,7 +24,7 @@ let c: Cluster;
 
 beforeAll(async () => {
   c = await bootCluster({ seed: 1, lagMs: [2000, 200, 200], jitterMs: 0, applyDelayMs: [0, 3000, 0] });
-  await settle(c, c.disconnect('replica-3'));
+  await settle(c, c.send({ do: 'disconnect', node: 'replica-3' }));
 });
 afterAll(async () => {
   await c?.close();
@@ -52,7 +52,7 @@ describe('narration from a real run', () => {
   let orderId: number;
 
   it('says who acknowledged the order at which LSN, and when each replica gets it', async () => {
-    const [write] = await settle(c, c.placeOrder({ user: USER, total: 42 }));
+    const [write] = await settle(c, c.send({ do: 'placeOrder', user: USER, total: 42 }));
     expect(write.ok).toBe(true);
     orderId = write.orderId ?? -1;
     ack = c.history.ofType('write.ok').at(-1)!;
@@ -64,7 +64,7 @@ describe('narration from a real run', () => {
   });
 
   it('explains a read that misses the order because it is still on the link', async () => {
-    const [read] = await settle(c, c.readOrders({ user: USER, node: 'replica-1' }));
+    const [read] = await settle(c, c.send({ do: 'readOrders', user: USER, node: 'replica-1' }));
     const v = verdictOf(read.op);
     expect(v.anomalies).toEqual(['stale', 'read-your-writes']);
     const sentence = describeRead(v, context());
@@ -84,7 +84,7 @@ describe('narration from a real run', () => {
 
   it('explains a read from a replica that received the order but holds it for its apply delay', async () => {
     await c.clock.advance(400);
-    const [read] = await settle(c, c.readOrders({ user: USER, node: 'replica-2' }));
+    const [read] = await settle(c, c.send({ do: 'readOrders', user: USER, node: 'replica-2' }));
     const v = verdictOf(read.op);
     expect(v.stale).toBe(true);
     const received = c.history
@@ -105,7 +105,7 @@ describe('narration from a real run', () => {
   });
 
   it('explains a read from a disconnected replica', async () => {
-    const [read] = await settle(c, c.readOrders({ user: USER, node: 'replica-3' }));
+    const [read] = await settle(c, c.send({ do: 'readOrders', user: USER, node: 'replica-3' }));
     const sentence = describeRead(verdictOf(read.op), context());
     expect(sentence).toContain(`missed order #${orderId}`);
     expect(sentence).toContain('replica-3 served the read at replay LSN');
@@ -126,15 +126,19 @@ describe('narration from a real run', () => {
   });
 
   it('says why a read is fresh: caught up, routed to the primary by the strategy, or lsn-wait waited', async () => {
-    const [caughtUp] = await settle(c, c.readOrders({ user: USER, node: 'replica-1' }));
+    const [caughtUp] = await settle(c, c.send({ do: 'readOrders', user: USER, node: 'replica-1' }));
     expect(describeRead(verdictOf(caughtUp.op), context())).toBe(
       `Read ${caughtUp.op} by user-${USER} is fresh: replica-1 served it at replay LSN ${formatLsn(caughtUp.replayLsn ?? -1)} ` +
         '(sent straight to this node) and had replayed every write acknowledged before the read began.',
     );
 
-    await settle(c, c.setSessionStore('shared'), c.setRywStrategy({ name: 'primary-after-write' }, 'orders'));
-    await settle(c, c.placeOrder({ user: USER, total: 43 }));
-    const [onPrimary] = await settle(c, c.readOrders({ user: USER }));
+    await settle(
+      c,
+      c.send({ do: 'setSessionStore', store: 'shared' }),
+      c.send({ do: 'setRywStrategy', strategy: 'primary-after-write', kind: 'orders' }),
+    );
+    await settle(c, c.send({ do: 'placeOrder', user: USER, total: 43 }));
+    const [onPrimary] = await settle(c, c.send({ do: 'readOrders', user: USER }));
     expect(onPrimary.node).toBe('primary');
     expect(describeRead(verdictOf(onPrimary.op), context())).toBe(
       `Read ${onPrimary.op} by user-${USER} is fresh: primary served it at LSN ${formatLsn(onPrimary.replayLsn ?? -1)}, ` +
@@ -142,9 +146,9 @@ describe('narration from a real run', () => {
         '(read-your-writes strategy primary-after-write).',
     );
 
-    await settle(c, c.setRywStrategy({ name: 'lsn-wait', timeoutMs: 5000 }, 'orders'));
-    await settle(c, c.placeOrder({ user: USER, total: 44 }));
-    const [waited] = await settle(c, c.readOrders({ user: USER }));
+    await settle(c, c.send({ do: 'setRywStrategy', strategy: 'lsn-wait', timeoutMs: 5000, kind: 'orders' }));
+    await settle(c, c.send({ do: 'placeOrder', user: USER, total: 44 }));
+    const [waited] = await settle(c, c.send({ do: 'readOrders', user: USER }));
     expect(waited.node).toMatch(/^replica-[12]$/);
     const sentence = describeRead(verdictOf(waited.op), context());
     expect(sentence).toMatch(
@@ -154,9 +158,13 @@ describe('narration from a real run', () => {
     );
 
     // A replica that cannot catch up within the timeout: the read falls back to the primary.
-    await settle(c, c.setRywStrategy({ name: 'lsn-wait', timeoutMs: 100 }, 'orders'), c.setLag('replica-2', 5000));
-    await settle(c, c.placeOrder({ user: USER, total: 45 }));
-    const [fellBack] = await settle(c, c.readOrders({ user: USER }));
+    await settle(
+      c,
+      c.send({ do: 'setRywStrategy', strategy: 'lsn-wait', timeoutMs: 100, kind: 'orders' }),
+      c.send({ do: 'setLag', node: 'replica-2', ms: 5000 }),
+    );
+    await settle(c, c.send({ do: 'placeOrder', user: USER, total: 45 }));
+    const [fellBack] = await settle(c, c.send({ do: 'readOrders', user: USER }));
     expect(fellBack.node).toBe('primary');
     const routed = findOp(c.history.all(), 'read.invoke', fellBack.op)!.node;
     expect(routed).toMatch(/^replica-\d$/);

@@ -34,6 +34,8 @@ export interface WriteOutcome {
   op: number;
   ok: boolean;
   node: string;
+  /** The app server that sent it (absent when sent straight to a node). */
+  via?: string;
   orderId?: number;
   lsn?: number;
   /** With the optimistic-UI strategy: the honest message shown to the customer. */
@@ -45,7 +47,15 @@ export interface WriteOutcome {
 export interface ReadOutcome {
   op: number;
   ok: boolean;
+  /** The node that served it (the fallback, when an lsn-wait read gave up on its replica). */
   node: string;
+  /** The app server that routed it (absent when sent straight to a node). */
+  via?: string;
+  /** Where routing sent it, and why, in plain words. */
+  routedTo: string;
+  reason: string;
+  /** Engine ms spent waiting for a replica to replay the session's last write (lsn-wait). */
+  waitedMs?: number;
   orderIds: number[];
   replayLsn?: number;
   error?: string;
@@ -119,6 +129,7 @@ export class ClientOperations {
       const server = args.node ? undefined : host.app.server(args.via);
       const node = host.resolve(args.node ?? host.failover.endpoint);
       const op = ++this.nextOp;
+      const via = server ? { via: server.name } : {};
       host.history.record({
         type: 'write.invoke',
         op,
@@ -133,7 +144,7 @@ export class ClientOperations {
       const fail = (error: string, code?: string) =>
         later<WriteOutcome>(host.clock, host.settings.commitMs, () => {
           host.history.record({ type: 'write.fail', op, node, error, code });
-          return { op, ok: false, node, error, code };
+          return { op, ok: false, node, ...via, error, code };
         });
       if (host.statusOf(node) !== 'up') return fail(CONNECTION_REFUSED);
       try {
@@ -156,7 +167,7 @@ export class ClientOperations {
           if (node !== host.failover.leader) host.failover.noteSplitBrain(node);
           else if (entry) host.failover.noteAcked(entry.index);
           const optimistic = host.app.strategies.orders.name === 'optimistic';
-          return { op, ok: true, node, orderId, lsn, ...(optimistic ? { message: OPTIMISTIC_MESSAGE } : {}) };
+          return { op, ok: true, node, ...via, orderId, lsn, ...(optimistic ? { message: OPTIMISTIC_MESSAGE } : {}) };
         };
         // The local commit takes commitMs; then the mode decides how long the client waits.
         return new Later(
@@ -166,7 +177,7 @@ export class ClientOperations {
                 // The server died before the commit returned: the client sees an error.
                 const error = 'server closed the connection unexpectedly';
                 host.history.record({ type: 'write.fail', op, node, error });
-                resolve({ op, ok: false, node, error });
+                resolve({ op, ok: false, node, ...via, error });
               } else if (!entry || node !== host.failover.leader) resolve(acknowledge());
               else
                 host.acks.waitFor(
@@ -174,7 +185,7 @@ export class ClientOperations {
                   () => resolve(acknowledge()),
                   (reason) => {
                     host.history.record({ type: 'write.fail', op, node, error: reason });
-                    resolve({ op, ok: false, node, error: reason });
+                    resolve({ op, ok: false, node, ...via, error: reason });
                   },
                 );
             });
@@ -266,7 +277,8 @@ export class ClientOperations {
         reason: decision.reason,
         ...(server ? { via: server.name } : {}),
       });
-      const finish = (node: string) => this.finishRead(op, node, startedAt, run);
+      const routed = { ...(server ? { via: server.name } : {}), routedTo: decision.node, reason: decision.reason };
+      const finish = (node: string) => this.finishRead(op, node, startedAt, routed, run);
       if (decision.waitForLsn === undefined) return finish(decision.node);
       // Waiting happens in engine time: the read resumes as a new event once the replica has
       // replayed the session's last write, or falls back to the primary at the timeout.
@@ -292,13 +304,14 @@ export class ClientOperations {
     op: number,
     node: string,
     startedAt: number,
+    routed: Pick<ReadOutcome, 'via' | 'routedTo' | 'reason'>,
     run: (node: string) => Promise<number[]>,
   ): Promise<Later<ReadOutcome>> {
     const host = this.host;
     const fail = (error: string, code?: string) =>
       later<ReadOutcome>(host.clock, host.settings.readMs, () => {
         host.history.record({ type: 'read.fail', op, node, error, code });
-        return { op, ok: false, node, orderIds: [], error, code };
+        return { op, ok: false, node, ...routed, orderIds: [], error, code };
       });
     if (host.statusOf(node) !== 'up') return fail(CONNECTION_REFUSED);
     const replayLsn = host.replayLsnOf(node);
@@ -309,7 +322,7 @@ export class ClientOperations {
       const waitedMs = host.clock.now() - startedAt;
       return later<ReadOutcome>(host.clock, host.settings.readMs, () => {
         host.history.record({ type: 'read.ok', op, node, orderIds, replayLsn, lagMs, waitedMs });
-        return { op, ok: true, node, orderIds, replayLsn };
+        return { op, ok: true, node, ...routed, orderIds, replayLsn, waitedMs };
       });
     } catch (err) {
       if (!(err instanceof SqlError)) throw err;

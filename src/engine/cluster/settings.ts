@@ -64,6 +64,12 @@ export const DEFAULT_FAILOVER_TIMINGS: FailoverTimings = {
 export const MAX_REPLICAS = 5;
 export const MAX_LAG_MS = 10_000;
 
+/** The seed's failover story: 3 missed checks 1.5 s apart (dead at 5 s), elect 5 s, promote 5 s, DNS 5 s: writes resume at 20 s. */
+export const SEED_FAILOVER_TIMELINE = {
+  health: { intervalMs: 1500, timeoutMs: 500, retries: 3 },
+  timings: { electMs: 5000, promoteMs: 5000, repointMs: 0, endpointMs: 5000 },
+} as const;
+
 /** The seed's replicas lag 100-500 ms; three different lags make round-robin reads vary. */
 const DEFAULT_LAGS_MS = [150, 250, 400, 300, 200];
 

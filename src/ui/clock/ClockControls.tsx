@@ -1,10 +1,10 @@
 /** The clock bar: engine time, play/pause, step back, step and speed. Sends driver commands only. */
 import { SPEEDS } from '../../engine/index.ts';
-import { STEP_BACK_MS, setSpeed, step, stepBack, togglePlay } from '../../page/commands.ts';
+import { STEP_BACK_MS, setSpeed, step, stepBack, togglePlay } from '../../page/clock.ts';
 import { formatEngineTime } from '../../page/format.ts';
 import { useLab } from '../../page/store.ts';
 import { usePausedWhileHidden } from './useClockShortcuts.ts';
-import '../console/console.css';
+import './clock.css';
 
 export function ClockControls() {
   const paused = useLab((s) => s.driver.paused);
@@ -48,7 +48,7 @@ export function ClockControls() {
       <span className="hint" aria-hidden="true">
         <kbd>Space</kbd> play/pause · <kbd>←</kbd> back 1 s · <kbd>→</kbd> step · <kbd>+</kbd>/<kbd>-</kbd> speed
       </span>
-      <span role="status" className={paused && pausedWhileHidden ? 'hidden-tab-notice' : undefined}>
+      <span role="status" className={paused && pausedWhileHidden ? 'clock-hidden-tab-notice' : undefined}>
         {paused && pausedWhileHidden ? 'Paused while the tab was hidden' : ''}
       </span>
     </section>

@@ -8,7 +8,7 @@
  */
 import { useEffect } from 'react';
 import { create } from 'zustand';
-import { faster, pause, slower, step, stepBack, togglePlay } from '../../page/commands.ts';
+import { faster, pause, slower, step, stepBack, togglePlay } from '../../page/clock.ts';
 import { useLab } from '../../page/store.ts';
 
 const OWNS_KEYS = 'input, textarea, select, button, a[href], summary, [contenteditable]:not([contenteditable="false"])';

@@ -5,20 +5,19 @@
  * timeline as a preset. Reads the snapshot and the settings the page sent; sends commands.
  */
 import { useId } from 'react';
-import { type FailoverTimings, type HealthCheckSettings, PROMOTION_POLICIES } from '../../engine/index.ts';
 import {
-  applySeedTimeline,
-  setAutoFailover,
-  setFailoverTimings,
-  setFencing,
-  setHealthCheck,
-  setPromotionPolicy,
-} from '../../page/commands.ts';
+  type Command,
+  type FailoverTimings,
+  type HealthCheckSettings,
+  PROMOTION_POLICIES,
+} from '../../engine/index.ts';
+import { applySeedTimeline, sendCommand } from '../../page/commands.ts';
 import { useLab } from '../../page/store.ts';
 import { FENCING_TEXT, HEALTH_CHECK_TEXT, POLICY_TEXT, SEED_TIMELINE_TEXT } from '../replication/replicationText.ts';
 import { Choice } from '../shared/Choice.tsx';
 import { NumberField } from '../shared/NumberField.tsx';
 import { usePending } from '../shared/usePending.ts';
+import './failover.css';
 
 const MAX_MS = 60_000;
 
@@ -41,6 +40,9 @@ const PHASE_FIELDS: { key: keyof FailoverTimings; label: string; title: string }
   { key: 'endpointMs', label: 'Endpoint (ms)', title: 'Moving the endpoint clients write to (DNS, proxy, virtual IP)' },
 ];
 
+/** Sends `command`; resolves with whether the engine took it (for a pending checkbox). */
+const sent = (command: Command) => sendCommand(command).then((s) => s.ok);
+
 export function FailoverControls() {
   // The engine's settings (a scenario's steps and a step back change them too).
   const failover = useLab((s) => s.tableSnapshot?.failover);
@@ -58,7 +60,7 @@ export function FailoverControls() {
           <input
             type="checkbox"
             checked={auto}
-            onChange={(e) => sendAuto(e.target.checked, setAutoFailover(e.target.checked))}
+            onChange={(e) => sendAuto(e.target.checked, sent({ do: 'setAutoFailover', on: e.target.checked }))}
           />
           Automatic failover
         </label>
@@ -67,7 +69,7 @@ export function FailoverControls() {
             type="checkbox"
             checked={fenced}
             aria-describedby={fencingTextId}
-            onChange={(e) => sendFencing(e.target.checked, setFencing(e.target.checked))}
+            onChange={(e) => sendFencing(e.target.checked, sent({ do: 'setFencing', on: e.target.checked }))}
           />
           Fencing (STONITH)
         </label>
@@ -80,9 +82,9 @@ export function FailoverControls() {
         value={policy}
         options={PROMOTION_POLICIES}
         text={POLICY_TEXT}
-        onChange={(p) => void setPromotionPolicy(p)}
+        onChange={(p) => void sendCommand({ do: 'setPromotionPolicy', policy: p })}
       />
-      <div className="fieldsets">
+      <div className="failover-fieldsets">
         <fieldset>
           <legend>Health check</legend>
           <div className="choice-row">
@@ -95,7 +97,7 @@ export function FailoverControls() {
                 min={f.min}
                 max={f.max}
                 step={f.key === 'retries' ? 1 : 100}
-                onCommit={(v) => void setHealthCheck({ [f.key]: v })}
+                onCommit={(v) => void sendCommand({ do: 'setHealthCheck', [f.key]: v })}
               />
             ))}
           </div>
@@ -113,7 +115,7 @@ export function FailoverControls() {
                 min={0}
                 max={MAX_MS}
                 step={100}
-                onCommit={(v) => void setFailoverTimings({ [f.key]: v })}
+                onCommit={(v) => void sendCommand({ do: 'setFailoverTimings', [f.key]: v })}
               />
             ))}
           </div>

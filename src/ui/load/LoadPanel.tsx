@@ -3,8 +3,9 @@
  * balancer at the given rates (seeded Poisson arrivals in engine time). Start and stop.
  */
 import { useState } from 'react';
-import { startLoad, stopLoad } from '../../page/commands.ts';
+import { sendCommand } from '../../page/commands.ts';
 import { useLab } from '../../page/store.ts';
+import './load.css';
 
 /** Real PGlite nodes answer every operation: far below the seed's 1,400 writes/s and 9,600 reads/s. */
 const MAX_RATE = 1000;
@@ -31,8 +32,9 @@ export function LoadPanel() {
         className="load-form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (load) void stopLoad();
-          else if (valid) void startLoad({ writesPerSec: Number(writes), readsPerSec: Number(reads) });
+          if (load) void sendCommand({ do: 'stopLoad' });
+          else if (valid)
+            void sendCommand({ do: 'startLoad', writesPerSec: Number(writes), readsPerSec: Number(reads) });
         }}
       >
         <RateField label="Writes/s" text={writes} running={load?.writesPerSec} onChange={setWrites} />

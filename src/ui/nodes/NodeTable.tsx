@@ -8,17 +8,10 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { MAX_LAG_MS, type NodeSnapshot, type ReplicationStatus } from '../../engine/index.ts';
-import {
-  checkEveryNode,
-  healNode,
-  killNode,
-  partitionNode,
-  restartNode,
-  setConnected,
-  setLag,
-} from '../../page/commands.ts';
+import { checkEveryNode, sendCommand } from '../../page/commands.ts';
 import { formatCount, formatIds, formatLsnOrDash, formatMs, formatPercent } from '../../page/format.ts';
 import { type NodeOrders, useLab } from '../../page/store.ts';
+import './nodes.css';
 
 export function NodeTable() {
   const nodes = useLab((s) => s.tableSnapshot?.nodes);
@@ -43,7 +36,7 @@ export function NodeTable() {
         </button>
       </div>
       <div className="table-scroll">
-        <table className="nodes" aria-labelledby="nodes-heading">
+        <table className="data-table nodes-table" aria-labelledby="nodes-heading">
           <thead>
             <tr>
               <th scope="col">Node</th>
@@ -121,12 +114,12 @@ function NodeRow({ node, replication: r, headLsn, orders, marks }: NodeRowProps)
       <td data-testid={id('role')}>
         {node.role}
         {marks.endpoint && (
-          <span className="badge badge-endpoint mark" title="Clients' writes go here">
+          <span className="badge badge-endpoint nodes-mark" title="Clients' writes go here">
             endpoint
           </span>
         )}
-        {marks.fenced && <span className="badge badge-down mark">fenced</span>}
-        {marks.partitioned && <span className="badge badge-recovering mark">partitioned</span>}
+        {marks.fenced && <span className="badge badge-down nodes-mark">fenced</span>}
+        {marks.partitioned && <span className="badge badge-recovering nodes-mark">partitioned</span>}
       </td>
       <td data-testid={id('status')}>
         <span className={`badge badge-${node.status}`}>{node.status}</span>
@@ -150,7 +143,10 @@ function NodeRow({ node, replication: r, headLsn, orders, marks }: NodeRowProps)
       <td>{r ? <LagInput node={node.name} lagMs={r.lagMs} /> : '—'}</td>
       <td>
         {r ? (
-          <button type="button" onClick={() => void setConnected(node.name, !r.connected)}>
+          <button
+            type="button"
+            onClick={() => void sendCommand({ do: r.connected ? 'disconnect' : 'reconnect', node: node.name })}
+          >
             {r.connected ? 'Disconnect' : 'Reconnect'}
             <span className="visually-hidden"> {node.name}</span>
           </button>
@@ -159,12 +155,12 @@ function NodeRow({ node, replication: r, headLsn, orders, marks }: NodeRowProps)
         )}
       </td>
       <td>
-        <div className="faults">
+        <div className="nodes-faults">
           <PowerButton node={node.name} status={node.status} />
           <button
             type="button"
             className={marks.partitioned ? undefined : 'danger-button'}
-            onClick={() => void (marks.partitioned ? healNode(node.name) : partitionNode(node.name))}
+            onClick={() => void sendCommand({ do: marks.partitioned ? 'heal' : 'partition', node: node.name })}
           >
             {marks.partitioned ? 'Heal' : 'Partition'}
             <span className="visually-hidden"> {node.name}</span>
@@ -191,7 +187,7 @@ function PowerButton({ node, status }: { node: string; status: NodeSnapshot['sta
     <button
       type="button"
       className={up ? 'danger-button' : undefined}
-      onClick={() => void (up ? killNode(node) : restartNode(node))}
+      onClick={() => void sendCommand({ do: up ? 'killNode' : 'restartNode', node })}
     >
       {up ? 'Kill' : 'Restart'}
       <span className="visually-hidden"> {node}</span>
@@ -238,16 +234,16 @@ function LagInput({ node, lagMs }: { node: string; lagMs: number }) {
   useEffect(() => {
     const el = slider.current;
     if (!el) return;
-    const commit = () => void setLag(node, Number(el.value));
+    const commit = () => void sendCommand({ do: 'setLag', node, ms: Number(el.value) }, { quiet: true });
     el.addEventListener('change', commit);
     return () => el.removeEventListener('change', commit);
   }, [node]);
   const sliderMs = dragged ?? lagMs;
   return (
-    <span className="lag-control">
+    <span className="inline-field">
       <input
         type="range"
-        className="lag-slider"
+        className="nodes-lag-slider"
         min={0}
         max={MAX_LAG_MS}
         step={100}
@@ -277,7 +273,7 @@ function LagNumber({
   return (
     <input
       type="number"
-      className="lag-input"
+      className="nodes-lag-input"
       min={0}
       max={MAX_LAG_MS}
       step={50}
@@ -287,7 +283,8 @@ function LagNumber({
       title={`One-way delay from the primary to ${node}, 0-${MAX_LAG_MS} ms`}
       onChange={(e) => {
         setDraft(e.target.value);
-        if (isValidLag(e.target.value)) void setLag(node, Number(e.target.value));
+        if (isValidLag(e.target.value))
+          void sendCommand({ do: 'setLag', node, ms: Number(e.target.value) }, { quiet: true });
       }}
       onBlur={() => setDraft(null)}
     />

@@ -10,18 +10,20 @@ import {
   type DataKind,
   describeMode,
   formatStandbyNames,
+  modeCommand,
   parseStandbyNames,
   type ReplicationMode,
   SEMI_SYNC_TIMEOUT_MS,
   SYNC_LEVELS,
   type SyncLevel,
 } from '../../engine/index.ts';
-import { setReplicationMode } from '../../page/commands.ts';
+import { sendCommand } from '../../page/commands.ts';
 import { describeError, formatCount, formatIds, formatMs } from '../../page/format.ts';
 import { useLab } from '../../page/store.ts';
 import { FailoverControls } from '../failover/FailoverControls.tsx';
 import { isWholeNumberIn } from '../shared/NumberField.tsx';
 import { LEVEL_TEXT, MODE_NAMES, MODE_TEXT, type ModeName } from './replicationText.ts';
+import './replication.css';
 
 type Kind = 'all' | DataKind;
 const KIND_LABEL: Record<Kind, string> = { all: 'Orders and products', orders: 'Orders', products: 'Products' };
@@ -104,9 +106,9 @@ function ModeForm() {
       onSubmit={(e) => {
         e.preventDefault();
         if (!('mode' in parsed)) return;
-        void setReplicationMode(parsed.mode, kind === 'all' ? undefined : kind).then((why) => {
-          setRefused(why);
-          if (!why) setEdited(null);
+        void sendCommand(modeCommand(parsed.mode, kind === 'all' ? undefined : kind)).then((sent) => {
+          setRefused(sent.ok ? undefined : sent.error);
+          if (sent.ok) setEdited(null);
         });
       }}
     >
@@ -172,7 +174,7 @@ function ModeForm() {
               synchronous_standby_names
               <input
                 type="text"
-                className="standby-names"
+                className="replication-standby-names"
                 spellCheck={false}
                 value={draft.standbys}
                 aria-invalid={'error' in parsed}
@@ -207,7 +209,7 @@ function EffectiveModes() {
   const modes = useLab((s) => s.tableSnapshot?.replicationModes);
   if (!modes) return null;
   return (
-    <div role="status" aria-label="Replication mode in effect" className="effective">
+    <div role="status" aria-label="Replication mode in effect" className="replication-effective">
       <span className="muted">In effect:</span>
       {(['orders', 'products'] as const).map((k) => {
         const m = modes[k];

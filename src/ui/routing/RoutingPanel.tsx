@@ -11,7 +11,7 @@ import {
   type RywStrategy,
   type SessionStore,
 } from '../../engine/index.ts';
-import { setReadPolicy, setRywStrategy, setSessionStore } from '../../page/commands.ts';
+import { sendCommand } from '../../page/commands.ts';
 import { useLab } from '../../page/store.ts';
 import { Choice } from '../shared/Choice.tsx';
 import {
@@ -23,6 +23,7 @@ import {
   type RywParam,
   SESSION_STORE_TEXT,
 } from './routingText.ts';
+import './routing.css';
 
 const SESSION_STORES: readonly SessionStore[] = ['per-app-server', 'shared'];
 
@@ -42,6 +43,7 @@ export function RoutingPanel() {
   const strategy = kind === 'products' ? products : orders;
   const mixed = kind === 'all' && JSON.stringify(orders) !== JSON.stringify(products);
   const forKind = kind === 'all' ? undefined : kind;
+  const kindField = forKind ? { kind: forKind } : {};
   return (
     <section className="panel" aria-labelledby="routing-heading">
       <h2 id="routing-heading">Routing</h2>
@@ -49,13 +51,13 @@ export function RoutingPanel() {
         {app.servers.length} app servers ({app.servers.join(', ')}) behind a load balancer route every read: the
         read-your-writes rule first, then the read policy.
       </p>
-      <div className="choices">
+      <div className="routing-choices">
         <Choice
           label="Read policy"
           value={app.readPolicy}
           options={READ_POLICIES}
           text={READ_POLICY_TEXT}
-          onChange={(p: ReadPolicy) => void setReadPolicy(p)}
+          onChange={(p: ReadPolicy) => void sendCommand({ do: 'setReadPolicy', policy: p })}
         />
         <div className="choice">
           <div className="choice-row">
@@ -64,7 +66,7 @@ export function RoutingPanel() {
               value={strategy.name}
               options={RYW_STRATEGIES}
               text={RYW_TEXT}
-              onChange={(name) => void setRywStrategy({ name }, forKind)}
+              onChange={(name) => void sendCommand({ do: 'setRywStrategy', strategy: name, ...kindField })}
               describedBy={rywTextId}
             />
             <label className="field">
@@ -94,10 +96,10 @@ export function RoutingPanel() {
           value={app.sessionStore}
           options={SESSION_STORES}
           text={SESSION_STORE_TEXT}
-          onChange={(s: SessionStore) => void setSessionStore(s)}
+          onChange={(s: SessionStore) => void sendCommand({ do: 'setSessionStore', store: s })}
         />
       </div>
-      <details className="explain">
+      <details className="routing-explain">
         <summary>What each option does</summary>
         <OptionList title="Read policy" options={READ_POLICIES} text={READ_POLICY_TEXT} />
         <OptionList title="Read-your-writes strategy" options={RYW_STRATEGIES} text={RYW_TEXT} />
@@ -133,7 +135,13 @@ function StrategyParam({ strategy, kind }: { strategy: RywStrategy; kind: 'order
         onChange={(e) => {
           const text = e.target.value;
           setDraft({ key: param.key, text });
-          if (isValidMs(text)) void setRywStrategy({ name: strategy.name, [param.key]: Number(text) }, kind);
+          if (isValidMs(text))
+            void sendCommand({
+              do: 'setRywStrategy',
+              strategy: strategy.name,
+              [param.key]: Number(text),
+              ...(kind ? { kind } : {}),
+            });
         }}
         onBlur={() => setDraft(null)}
       />

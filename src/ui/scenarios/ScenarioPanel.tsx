@@ -5,6 +5,7 @@
  * highlighted; when the run ends its summary is the one `npm run scenario -- <file> --json
  * --seed N` prints, shown in words and as JSON to download.
  */
+
 import { useEffect, useId, useMemo, useState } from 'react';
 import { describeError, formatCount, formatEngineTime } from '../../page/format.ts';
 import { playScenario } from '../../page/session.ts';
@@ -12,7 +13,9 @@ import { type ScenarioRunView, useLab } from '../../page/store.ts';
 import type { ScenarioSummary } from '../../scenarios/runner.ts';
 import { parseScenarioText, type Scenario, ScenarioError, stepTimes } from '../../scenarios/schema.ts';
 import { SeedForm } from '../clock/SeedForm.tsx';
+import { SaveRun } from './SaveRun.tsx';
 import { currentStep, describeStep, presetScenarios } from './scenarioText.ts';
+import './scenarios.css';
 
 interface Loaded {
   /** Where it came from: a preset's id or the file's name. */
@@ -103,6 +106,7 @@ export function ScenarioPanel() {
         primary
       />
       {run && <ScenarioResult run={run} />}
+      <SaveRun onSaved={(scenario, source) => choose({ source, scenario })} />
     </section>
   );
 }
@@ -138,8 +142,8 @@ function ScenarioSteps({ scenario, run }: { scenario: Scenario; run?: ScenarioRu
             className={i === current ? 'current' : i < current ? 'done' : undefined}
             aria-current={i === current ? 'step' : undefined}
           >
-            <span className="step-time">{formatEngineTime(times[i])}</span> <code>{describeStep(step)}</code>
-            {step.note && <span className="step-note"> {step.note}</span>}
+            <span className="scenario-step-time">{formatEngineTime(times[i])}</span> <code>{describeStep(step)}</code>
+            {step.note && <span className="scenario-step-note"> {step.note}</span>}
           </li>
         ))}
       </ol>
@@ -229,7 +233,7 @@ export function ScenarioStrip() {
       {step ? (
         <>
           step {index + 1} of {steps.length}: <code>{describeStep(step)}</code>
-          {step.note && <span className="step-note"> {step.note}</span>}
+          {step.note && <span className="scenario-step-note"> {step.note}</span>}
         </>
       ) : (
         `starts in ${formatEngineTime(stepTimes(steps).times[0] - nowMs)}`
