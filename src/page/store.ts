@@ -1,16 +1,18 @@
 /**
  * The UI's one store: the engine's latest snapshot and driver state (fed by their
  * `subscribe`), plus what the page itself remembers: boot progress, the chosen user, the
- * outcomes of the learner's commands, the failover story told by the history and a short
- * activity log. Components select slices of it; only commands.ts, connectLab and the
- * failover feed write to it. It never changes engine state.
+ * outcomes of the learner's commands and a short activity log. Everything components show
+ * of the engine comes through the snapshot (state, shipments, log, a history window, the
+ * checker's failover story and downtimes) and the selectors in selectors.ts; no component
+ * holds the live engine. Only commands.ts and connectLab write to it. It never changes
+ * engine state.
  */
 import { create } from 'zustand';
-import type { ClusterSnapshot, DriverState, FailoverDowntime } from '../engine/index.ts';
+import type { ClusterSnapshot, DriverState } from '../engine/index.ts';
 import type { ScenarioSummary } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import type { Lab } from './bootLab.ts';
-import { addToStory, measureDowntimes, STORY_EVENTS, watchFailover } from './failoverFeed.ts';
+import { narrate, noticesSince } from './failoverFeed.ts';
 import { startReadChecker } from './readChecker.ts';
 import type { ReadStats } from './readStats.ts';
 
@@ -93,47 +95,19 @@ export interface CheckView {
 
 export interface ActivityEntry {
   id: number;
-  /** Engine time when it was logged. */
-  atMs: number;
+  /** Engine time when it happened (the event's, or when it was logged). */
+  at: number;
   kind: 'info' | 'error';
   text: string;
 }
 
-export interface PhaseView {
-  at: number;
-  phase: 'detect' | 'elect' | 'promote' | 'repoint' | 'endpoint' | 'no-candidate';
-  node?: string;
-  detail: string;
-}
-
-/** An order acknowledged to a customer that a failover threw away. */
-export interface LostOrder {
-  orderId: number;
-  /** When the failover found it lost (the promotion). */
-  at: number;
-  /** Who was told it was placed, and when (from the history's write events). */
-  user?: number;
-  ackAt?: number;
-  /** The primary that acknowledged it. */
-  fromNode: string;
-}
-
-export interface RewindView {
-  at: number;
-  node: string;
-  orderIds: number[];
-  method: 'pg_rewind' | 'fresh copy';
-}
-
-/** What the history told about failovers so far (each list keeps only its latest entries). */
-export interface FailoverStory {
-  phases: PhaseView[];
-  /** The latest failed health check: how many in a row. */
-  lastFailedCheck?: { at: number; node: string; failures: number };
-  lost: LostOrder[];
-  rewound: RewindView[];
-  splitBrain?: { at: number; nodes: string[] };
-}
+// The failover story is the engine checker's (checker/failoverStory.ts); these names stay for the panels.
+export type {
+  FailoverPhase as PhaseView,
+  FailoverStory,
+  LostOrder,
+  Rewind as RewindView,
+} from '../engine/index.ts';
 
 export interface LabState {
   phase: Phase;
@@ -165,9 +139,6 @@ export interface LabState {
   /** The consistency checker's view of every read so far (recomputed as the history grows). */
   reads?: ReadStats;
   activity: ActivityEntry[];
-  failoverStory: FailoverStory;
-  /** Downtime of each failover so far, measured from the history. */
-  downtimes: FailoverDowntime[];
 }
 
 export const ACTIVITY_KEPT = 20;
@@ -183,8 +154,6 @@ export const useLab = create<LabState>()(() => ({
   user: DEFAULT_USER,
   placed: {},
   activity: [],
-  failoverStory: { phases: [], lost: [], rewound: [] },
-  downtimes: [],
 }));
 
 let connected: Lab | undefined;
@@ -197,30 +166,28 @@ export function currentLab(): Lab | undefined {
 
 /**
  * What the page remembers about a cluster, worked out from its history: the orders
- * acknowledged to each user and the failover story. A replayed cluster (a step back) is
- * connected with its history already written, so nothing can rely on seeing it live.
+ * acknowledged to each user. A replayed cluster (a step back) is connected with its
+ * history already written, so nothing can rely on seeing it live.
  */
-function pageStateFrom(lab: Lab): Pick<LabState, 'placed' | 'failoverStory'> {
+function pageStateFrom(lab: Lab): Pick<LabState, 'placed'> {
   const placed: Record<number, number[]> = {};
   const pageWrites = new Map<number, number>();
-  const story = lab.cluster.history.all().reduce(
-    (s, e) => {
-      if (e.type === 'write.invoke' && e.client.startsWith('user-')) pageWrites.set(e.op, e.user);
-      const user = e.type === 'write.ok' ? pageWrites.get(e.op) : undefined;
-      if (e.type === 'write.ok' && user !== undefined) placed[user] = [...(placed[user] ?? []), ...e.orderIds];
-      return STORY_EVENTS.has(e.type) ? addToStory(s, e, lab.cluster.history) : s;
-    },
-    { phases: [], lost: [], rewound: [] } as FailoverStory,
-  );
-  return { placed, failoverStory: story };
+  for (const e of lab.cluster.history.all()) {
+    if (e.type === 'write.invoke' && e.client.startsWith('user-')) pageWrites.set(e.op, e.user);
+    const user = e.type === 'write.ok' ? pageWrites.get(e.op) : undefined;
+    if (e.type === 'write.ok' && user !== undefined) placed[user] = [...(placed[user] ?? []), ...e.orderIds];
+  }
+  return { placed };
 }
 
 /**
  * Feeds the store from the engine. The cluster notifies after every clock event (many per
  * frame when busy), so snapshots are published at most once per animation frame, and the
- * history's new events go to the read checker (a worker) at the same pace. Connecting
- * another lab (reset, step back) first disconnects the one before and starts the page's
- * own memory afresh from the new cluster's history.
+ * history's new events go to the read checker (a worker) at the same pace; the failover
+ * notices new in a snapshot become activity lines (those already in the history of a
+ * replayed cluster are not told again). Connecting another lab (reset, step back) first
+ * disconnects the one before and starts the page's own memory afresh from the new
+ * cluster's history.
  */
 export function connectLab(lab: Lab): () => void {
   disconnect?.();
@@ -233,20 +200,27 @@ export function connectLab(lab: Lab): () => void {
     (error) => logActivity('error', `The consistency checker stopped: ${error}`),
   );
   let tableAt = Number.NEGATIVE_INFINITY;
+  /** History position up to which the failover notices were told (undefined before the first snapshot). */
+  let toldUpTo: number | undefined;
   const publish = () => {
     frame = 0;
     const snapshot = lab.cluster.getSnapshot();
-    const downtimes = measureDowntimes(lab.cluster.history, snapshot.failover.failovers);
     const driver = lab.driver.getState();
     const wallMs = performance.now();
     const tables = driver.paused || wallMs - tableAt >= TABLE_REFRESH_MS;
     if (tables) tableAt = wallMs;
-    useLab.setState((s) => ({
+    useLab.setState({
       snapshot,
       ...(tables ? { tableSnapshot: snapshot } : {}),
       driver,
-      ...(downtimes === s.downtimes ? {} : { downtimes }),
-    }));
+    });
+    if (toldUpTo !== undefined) {
+      for (const n of noticesSince(snapshot.failoverStory.notices, toldUpTo)) {
+        const line = narrate(n);
+        logActivity(line.kind, line.text, n.at);
+      }
+    }
+    toldUpTo = snapshot.historyLength;
     const primary = snapshot.nodes.find((n) => n.role === 'primary')?.name ?? 'primary';
     const op = useLab.getState().lastRead?.op;
     checker.feed(lab.cluster.history.all(), primary, op === undefined ? [] : [op]);
@@ -256,10 +230,6 @@ export function connectLab(lab: Lab): () => void {
   };
   const offCluster = lab.cluster.subscribe(publishSoon);
   const offDriver = lab.driver.subscribe(publish);
-  const offFailover = watchFailover(lab.cluster.history, {
-    narrate: logActivity,
-    story: (update) => useLab.setState((s) => ({ failoverStory: update(s.failoverStory) })),
-  });
   // The page's own read needs its verdict even if the clock is paused right after it.
   const offWatch = useLab.subscribe((s, prev) => {
     if (s.lastRead?.op !== prev.lastRead?.op) publishSoon();
@@ -275,13 +245,11 @@ export function connectLab(lab: Lab): () => void {
     lastRead: undefined,
     check: undefined,
     reads: undefined,
-    downtimes: [],
   }));
   publish();
   disconnect = () => {
     offCluster();
     offDriver();
-    offFailover();
     offWatch();
     cancelAnimationFrame(frame);
     checker.stop();
@@ -297,10 +265,11 @@ export function bootFailed(message: string): void {
 
 let nextActivityId = 1;
 
-export function logActivity(kind: ActivityEntry['kind'], text: string): void {
+/** Logs a line at `at` (engine time; now when not given). */
+export function logActivity(kind: ActivityEntry['kind'], text: string, at?: number): void {
   useLab.setState((s) => ({
     activity: [
-      { id: nextActivityId++, atMs: connected?.cluster.clock.now() ?? 0, kind, text },
+      { id: nextActivityId++, at: at ?? connected?.cluster.clock.now() ?? 0, kind, text },
       ...s.activity.slice(0, ACTIVITY_KEPT - 1),
     ],
   }));

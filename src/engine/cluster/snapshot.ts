@@ -1,23 +1,49 @@
 /**
  * The cluster's snapshot: plain data copied out of the engine state at one engine moment,
- * cheap to keep, so the UI can render, step back and scrub. Reads only: building one
- * changes nothing (the facade caches it until the clock's next tick).
+ * cheap to keep, so the UI can render, step back and scrub. It is the page's one way in
+ * for data: besides the state it carries the shipments on the links, the newest log
+ * entries, a window of recent history and the checker's failover story and downtimes.
+ * Reads only: building one changes no engine state (the facade caches it until the clock's
+ * next tick), and costs what changed since the last one plus the window, never a scan of
+ * the whole history.
  */
 import type { SnapshotFrom } from 'xstate';
 import type { AppTier, DataKind, SessionStore } from '../app/appTier.ts';
 import type { LoadGenerator, LoadOptions } from '../app/loadGenerator.ts';
 import type { ReadPolicy, RywStrategy } from '../app/routing.ts';
+import type { FailoverDowntime } from '../checker/downtime.ts';
+import { type FailoverStory, failoverStoryOf } from '../checker/failoverStory.ts';
 import type { PromotionPolicy } from '../failover/candidate.ts';
 import type { FailoverTimings, failoverMachine, HealthCheckSettings } from '../failover/failoverMachine.ts';
 import type { FailoverOrchestrator, FailoverRecord } from '../failover/orchestrator.ts';
 import type { CommitAcks, WaitingCommit } from '../replication/commitAcks.ts';
 import type { ReplicationMode } from '../replication/modes.ts';
-import type { PrimaryLog } from '../replication/primaryLog.ts';
-import type { ReplicaStream } from '../replication/replicaStream.ts';
+import type { LogEntry, PrimaryLog } from '../replication/primaryLog.ts';
+import type { ReplicaStream, Shipment } from '../replication/replicaStream.ts';
 import { type ReplicationStatus, replicationStatus } from '../replication/status.ts';
-import type { History } from '../sim/history.ts';
+import type { History, Recorded } from '../sim/history.ts';
 import type { clusterMachine, NodeStatus, Role } from './clusterMachine.ts';
 import type { ClusterSettings } from './settings.ts';
+
+/** The log entries a snapshot carries: the log panel shows the newest 8. */
+export const RECENT_LOG_ENTRIES = 10;
+/**
+ * How much history a snapshot carries: the events of the last 20 s of engine time (the
+ * timeline draws 10 s and keeps finished operations 20 s), at most the newest 20,000 (under
+ * the heaviest load, 1,000 writes and 1,000 reads a second on five replicas, a frame at 8x
+ * records about 2,500: a reader following it frame by frame still misses nothing).
+ */
+export const HISTORY_WINDOW_MS = 20_000;
+export const HISTORY_WINDOW_MAX = 20_000;
+
+/**
+ * The newest events of the history: `events[i].seq === fromSeq + i`. The events are the
+ * history's own objects, not copies: it never changes one once recorded.
+ */
+export interface HistoryWindow {
+  fromSeq: number;
+  events: readonly Recorded[];
+}
 
 export interface NodeSnapshot {
   name: string;
@@ -67,7 +93,21 @@ export interface ClusterSnapshot {
   /** Commits waiting for standbys (stuck writes when no synchronous standby is reachable). */
   waitingCommits: WaitingCommit[];
   log: { headIndex: number; headLsn: number; retainedEntries: number; retainedBytes: number; prunedEntries: number };
+  /** The newest log entries (at most RECENT_LOG_ENTRIES), oldest first. */
+  recentLog: LogEntry[];
+  /**
+   * Every transaction on a link or waiting to be replayed, per replica, with its send and
+   * arrival times in engine ms: a view places a dot from them and `nowMs`, so pause, step
+   * and speed move it exactly.
+   */
+  shipments: Shipment[];
   historyLength: number;
+  /** The recent history (see HISTORY_WINDOW_MS), for the timeline and the narration. */
+  history: HistoryWindow;
+  /** The checker's failover story (checker/failoverStory.ts). */
+  failoverStory: FailoverStory;
+  /** Downtime of each failover so far, measured from the history (checker/downtime.ts). */
+  downtimes: FailoverDowntime[];
 }
 
 /** The engine state a snapshot is copied from, as the cluster facade hands it over. */
@@ -96,6 +136,8 @@ export function buildSnapshot(src: SnapshotSource): ClusterSnapshot {
   const machine = src.machine;
   const failoverCtx = src.failoverMachine.context;
   const now = src.nowMs;
+  const failover = failoverSnapshot(src, failoverCtx);
+  const { story, downtimes } = failoverStoryOf(src.history, failover.failovers);
   return {
     nowMs: now,
     seed: src.settings.seed,
@@ -110,7 +152,7 @@ export function buildSnapshot(src: SnapshotSource): ClusterSnapshot {
       };
     }),
     app: appSnapshot(src.app, src.load),
-    failover: failoverSnapshot(src, failoverCtx),
+    failover,
     replicationModes: src.acks.modes(),
     waitingCommits: src.acks.waiting(),
     replication: replicationSnapshot(src, now),
@@ -121,8 +163,26 @@ export function buildSnapshot(src: SnapshotSource): ClusterSnapshot {
       retainedBytes: src.log?.retainedBytes ?? 0,
       prunedEntries: src.log?.prunedCount ?? 0,
     },
+    recentLog: src.log?.latest(RECENT_LOG_ENTRIES) ?? [],
+    shipments: src.replicaNames().flatMap((name) => src.stream(name).shipments()),
     historyLength: src.history.length,
+    history: historyWindow(src.history.all(), now - HISTORY_WINDOW_MS),
+    failoverStory: story,
+    downtimes,
   };
+}
+
+/** The events recorded at or after `fromMs` (at most HISTORY_WINDOW_MAX): a binary search on `at`, one slice. */
+export function historyWindow(all: readonly Recorded[], fromMs: number): HistoryWindow {
+  let lo = Math.max(0, all.length - HISTORY_WINDOW_MAX);
+  let hi = all.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (all[mid].at < fromMs) lo = mid + 1;
+    else hi = mid;
+  }
+  // A history's index is its events' seq (History numbers them 0, 1, 2, ...).
+  return { fromSeq: lo, events: all.slice(lo) };
 }
 
 function appSnapshot(app: AppTier, load: LoadGenerator): ClusterSnapshot['app'] {

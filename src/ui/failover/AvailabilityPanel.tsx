@@ -3,10 +3,13 @@
  * 52.6 min), and the availability this run's measured failover downtime gives at a
  * failure rate. Pure maths from the engine's availability.ts; reads the measured downtimes.
  */
+
 import { useId, useState } from 'react';
 import { availabilityFrom, downtimePerYearMs, formatDuration } from '../../engine/index.ts';
 import { formatMs } from '../../page/format.ts';
+import { selectDowntimes } from '../../page/selectors.ts';
 import { useLab } from '../../page/store.ts';
+import './failover.css';
 
 const DEFAULT_NINES = '99.99';
 const DEFAULT_FAILURES_PER_YEAR = '12';
@@ -29,7 +32,7 @@ function formatAvailability(fraction: number): string {
 export function AvailabilityPanel() {
   const [nines, setNines] = useState(DEFAULT_NINES);
   const [failures, setFailures] = useState(DEFAULT_FAILURES_PER_YEAR);
-  const downtimes = useLab((s) => s.downtimes);
+  const downtimes = useLab(selectDowntimes);
   const ninesId = useId();
   const runId = useId();
   const availability = percentIn(nines);
@@ -63,7 +66,7 @@ export function AvailabilityPanel() {
             : `${formatDuration(downtimePerYearMs(availability))} down a year`}
         </output>
       </div>
-      <h3 className="subheading">From this run</h3>
+      <h3 className="availability-subheading">From this run</h3>
       <div className="choice">
         <p className="choice-text" data-testid="measured-downtime">
           {meanMs === undefined

@@ -5,18 +5,21 @@
  * latest failover, every failover with its measured downtime, the orders a failover lost,
  * what rewound nodes threw away and what a rogue old primary took alone. Reads only.
  */
+
 import { useId } from 'react';
 import type { ClusterSnapshot, FailoverDowntime } from '../../engine/index.ts';
 import { describeLost } from '../../page/failoverFeed.ts';
 import { formatEngineTime, formatIds, formatMs } from '../../page/format.ts';
+import { selectDowntimes, selectFailoverStory, selectLastFailedCheck } from '../../page/selectors.ts';
 import { type PhaseView, useLab } from '../../page/store.ts';
 import { describeMachineState, failingOver, PHASE_LABEL } from '../replication/replicationText.ts';
+import './failover.css';
 
 type FailoverView = ClusterSnapshot['failover'];
 
 export function FailoverStatus() {
   const failover = useLab((s) => s.tableSnapshot?.failover);
-  const story = useLab((s) => s.failoverStory);
+  const story = useLab(selectFailoverStory);
   if (!failover) return null;
   const latest = failover.failovers.at(-1);
   const phases = latest ? story.phases.filter((p) => p.at >= latest.detectedAt) : [];
@@ -43,7 +46,7 @@ export function FailoverStatus() {
 
 function SplitBrain({ nodes }: { nodes: string[] | undefined }) {
   return (
-    <div role="alert" className="alert">
+    <div role="alert" className="failover-alert">
       <strong>SPLIT BRAIN</strong>: {nodes ? nodes.join(' and ') : 'two nodes'} both accepted writes as primary, and
       their histories have diverged. Fencing (STONITH, a watchdog) before the promotion is the only safe answer.
     </div>
@@ -51,7 +54,7 @@ function SplitBrain({ nodes }: { nodes: string[] | undefined }) {
 }
 
 function Strip({ failover, phase }: { failover: FailoverView; phase: PhaseView | undefined }) {
-  const failures = useLab((s) => s.failoverStory.lastFailedCheck?.failures ?? 0);
+  const failures = useLab((s) => selectLastFailedCheck(s)?.failures ?? 0);
   const words = describeMachineState(failover.state, {
     primary: failover.primary,
     candidate: phase?.node,
@@ -63,8 +66,8 @@ function Strip({ failover, phase }: { failover: FailoverView; phase: PhaseView |
   });
   const moving = failover.primary !== failover.endpoint;
   return (
-    <dl className="strip">
-      <div className="strip-wide">
+    <dl className="failover-strip">
+      <div className="failover-strip-wide">
         <dt>Failover manager</dt>
         <dd>
           <span role="status" aria-label="Failover manager" data-testid="failover-state">
@@ -103,11 +106,14 @@ function Strip({ failover, phase }: { failover: FailoverView; phase: PhaseView |
 
 function Phases({ phases }: { phases: PhaseView[] }) {
   return (
-    <ol className="phases" aria-label="Phases of the latest failover">
+    <ol className="failover-phases" aria-label="Phases of the latest failover">
       {phases.map((p) => (
-        <li key={`${p.at}-${p.phase}`} className={p.phase === 'no-candidate' ? 'error-text' : undefined}>
-          <span className="phase-name">{PHASE_LABEL[p.phase]}</span>{' '}
-          <span className="activity-time">{formatEngineTime(p.at)}</span> <span>{p.detail}</span>
+        <li
+          key={`${p.at}-${p.phase}`}
+          className={p.phase === 'no-candidate' || p.phase === 'failed' ? 'error-text' : undefined}
+        >
+          <span className="failover-phase-name">{PHASE_LABEL[p.phase]}</span>{' '}
+          <span className="engine-time">{formatEngineTime(p.at)}</span> <span>{p.detail}</span>
         </li>
       ))}
     </ol>
@@ -132,7 +138,7 @@ const FAILOVERS_SHOWN = 10;
 
 function Failovers() {
   const failovers = useLab((s) => s.tableSnapshot?.failover.failovers ?? []);
-  const downtimes = useLab((s) => s.downtimes);
+  const downtimes = useLab(selectDowntimes);
   const first = Math.max(0, failovers.length - FAILOVERS_SHOWN);
   return (
     <div className="table-scroll">
@@ -141,7 +147,7 @@ function Failovers() {
           The last {FAILOVERS_SHOWN} of {failovers.length} failovers:
         </p>
       )}
-      <table className="failovers" aria-label="Failovers">
+      <table className="data-table failover-table" aria-label="Failovers">
         <thead>
           <tr>
             <th scope="col">#</th>
@@ -173,12 +179,12 @@ function Failovers() {
 }
 
 function Lost() {
-  const lost = useLab((s) => s.failoverStory.lost);
+  const lost = useLab((s) => selectFailoverStory(s).lost);
   const failovers = useLab((s) => s.tableSnapshot?.failover.failovers ?? []);
   const headingId = useId();
   if (lost.length === 0) return null;
   return (
-    <div className="callout callout-error">
+    <div className="failover-callout failover-callout-error">
       <h3 id={headingId}>Lost orders</h3>
       <p className="choice-text">
         Acknowledged to the customer, then thrown away: the promoted replica never received them (async replication).
@@ -200,11 +206,11 @@ function Lost() {
 }
 
 function Rewound() {
-  const rewound = useLab((s) => s.failoverStory.rewound);
+  const rewound = useLab((s) => selectFailoverStory(s).rewound);
   const headingId = useId();
   if (rewound.length === 0) return null;
   return (
-    <div className="callout">
+    <div className="failover-callout">
       <h3 id={headingId}>Rewound nodes</h3>
       <ul className="plain-list" aria-labelledby={headingId}>
         {rewound.map((r) => (
@@ -224,7 +230,7 @@ function Divergent({ divergent }: { divergent: Record<string, number[]> }) {
   const entries = Object.entries(divergent).filter(([, ids]) => ids.length > 0);
   if (entries.length === 0) return null;
   return (
-    <div className="callout callout-error">
+    <div className="failover-callout failover-callout-error">
       <h3 id={headingId}>Divergent orders</h3>
       <ul className="plain-list" aria-labelledby={headingId}>
         {entries.map(([node, ids]) => (

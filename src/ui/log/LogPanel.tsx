@@ -2,12 +2,15 @@
  * The primary's replication log: the newest committed transactions with their WAL position
  * (LSN), transaction id and row changes, which replicas have replayed each one, and, on
  * demand, the physical WAL records behind an entry (pg_walinspect). Names the log as
- * PostgreSQL does (WAL, LSN) and says what MySQL calls it (binlog, GTID).
+ * PostgreSQL does (WAL, LSN) and says what MySQL calls it (binlog, GTID). The entries come
+ * with the snapshot (its recentLog); the WAL records are a command's reply.
  */
 import { useState } from 'react';
 import type { LogEntry, WalRecord } from '../../engine/index.ts';
-import { describeError, formatLsnOrDash } from '../../page/format.ts';
-import { currentLab, useLab } from '../../page/store.ts';
+import { inspectWal } from '../../page/commands.ts';
+import { formatLsnOrDash } from '../../page/format.ts';
+import { selectRecentLog } from '../../page/selectors.ts';
+import { useLab } from '../../page/store.ts';
 
 const SHOWN = 8;
 
@@ -18,11 +21,8 @@ function summary(entry: LogEntry): string {
 }
 
 export function LogPanel() {
-  // Re-render when the history grows; the entries themselves come from the engine.
-  useLab((s) => s.tableSnapshot?.historyLength);
   const replication = useLab((s) => s.tableSnapshot?.replication) ?? [];
-  const lab = currentLab();
-  const entries = lab ? lab.cluster.recentLog(SHOWN).slice().reverse() : [];
+  const entries = useLab(selectRecentLog).slice(-SHOWN).reverse();
   return (
     <section className="panel" aria-labelledby="log-heading">
       <div className="panel-header">
@@ -51,17 +51,7 @@ export function LogPanel() {
 
 function LogRow({ entry, replayedBy }: { entry: LogEntry; replayedBy: string[] }) {
   const [records, setRecords] = useState<WalRecord[] | string | undefined>();
-  const inspect = async () => {
-    const lab = currentLab();
-    if (!lab) return;
-    try {
-      const pending = lab.cluster.walRecords(entry.index);
-      if (lab.driver.getState().paused) await lab.driver.flush();
-      setRecords(await pending);
-    } catch (err) {
-      setRecords(describeError(err));
-    }
-  };
+  const inspect = async () => setRecords(await inspectWal(entry.index));
   return (
     <li>
       <span>

@@ -6,7 +6,8 @@
  * on the link, received but not replayed, link down) or why it is fresh (the read-your-
  * writes strategy sent it to the primary, lsn-wait waited). Reads the history (every event
  * has its engine time), the snapshot's replication rows and the shipments on the links;
- * knows nothing of React, the DOM or the store.
+ * knows nothing of React, the DOM or the store. The history may be the whole of it or the
+ * snapshot's window of its newest events: positions are sequence numbers, not indexes.
  */
 import {
   type EventOf,
@@ -42,14 +43,23 @@ export function about(ms: number): string {
   return `~${(Math.max(0, ms) / 1000).toFixed(1)} s`;
 }
 
-/** The latest event of `type` for operation `op`, searched back from `before` (recent ops are near the end). */
+/** Where the event numbered `seq` is in `history`, a run of consecutive events (all of them, or a window). */
+function indexOf(history: readonly Recorded[], seq: number): number {
+  return seq - (history[0]?.seq ?? 0);
+}
+
+/**
+ * The latest event of `type` for operation `op`, searched back from the event numbered
+ * `beforeSeq` (recent ops are near the end).
+ */
 export function findOp<T extends 'write.invoke' | 'write.ok' | 'write.fail' | 'read.invoke' | 'read.ok' | 'read.fail'>(
   history: readonly Recorded[],
   type: T,
   op: number,
-  before = history.length,
+  beforeSeq?: number,
 ): EventOf<T> | undefined {
-  for (let i = Math.min(before, history.length) - 1; i >= 0; i--) {
+  const end = beforeSeq === undefined ? history.length : Math.min(indexOf(history, beforeSeq), history.length);
+  for (let i = end - 1; i >= 0; i--) {
     const e = history[i];
     if (e.type === type && (e as { op?: number }).op === op) return e as EventOf<T>;
   }
@@ -74,7 +84,7 @@ export function deliveryOf(
   let receivedAt: number | undefined;
   let appliedAt: number | undefined;
   let dropped: { at: number; reason: string } | undefined;
-  for (let i = Math.max(0, fromSeq); i < history.length; i++) {
+  for (let i = Math.max(0, indexOf(history, fromSeq)); i < history.length; i++) {
     const e = history[i];
     if (e.type === 'repl.dropped') {
       if (e.node === node && e.entries.includes(entry) && e.at <= atMs) dropped = { at: e.at, reason: e.reason };
@@ -216,7 +226,7 @@ function missWhy(d: Delivery, link: LinkRow | undefined, from: string, atMs: num
  * replay LSN 0/1A2A00 and had not received it yet: it was still on the link and arrives in
  * ~2.0 s, so this read misses it."
  */
-function describeMiss(v: ReadVerdict, ctx: ReadContext, queryAt: number, beforeSeq: number): string {
+function describeMiss(v: ReadVerdict, ctx: ReadContext, queryAt: number, beforeSeq: number | undefined): string {
   const missed = v.missedOwn.at(-1) ?? v.missedWrite;
   if (!missed) return '';
   const { history } = ctx;
@@ -276,7 +286,7 @@ export function describeRead(v: ReadVerdict, ctx: ReadContext): string {
   const waitedMs = done?.waitedMs ?? 0;
   if (v.missedWrite || v.missedOwn.length > 0) {
     // The node ran the query after any lsn-wait, a read's time before its result.
-    return describeMiss(v, ctx, v.at + waitedMs, invoke?.seq ?? ctx.history.length);
+    return describeMiss(v, ctx, v.at + waitedMs, invoke?.seq);
   }
   if (v.anomalies.includes('monotonic')) {
     const said = evidenceOf(v).find((e) => e.anomaly === 'monotonic')?.text ?? '';

@@ -6,12 +6,14 @@
  * button that opens the evidence. D3 only computes (timelineLayout.ts); React draws the
  * SVG, and the marks are HTML buttons over it so keyboards and screen readers reach them.
  * While a mark's evidence is open, the topology highlights the nodes and orders it names.
+ * The operations come from the snapshot's history window, followed incrementally.
  */
 
 import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { type Anomaly, formatLsn, type ReadVerdict } from '../../engine/index.ts';
 import { formatEngineTime, formatMs } from '../../page/format.ts';
-import { currentLab, useLab } from '../../page/store.ts';
+import { selectHistoryWindow } from '../../page/selectors.ts';
+import { useLab } from '../../page/store.ts';
 import { ANOMALY_LABEL, evidenceOf } from '../narration/evidence.ts';
 import { findOp } from '../narration/narrationText.ts';
 import { useWidth } from '../shared/useWidth.ts';
@@ -37,19 +39,19 @@ export function markName(anomaly: Anomaly, v: ReadVerdict): string {
 
 export function Timeline() {
   const snapshot = useLab((s) => s.snapshot);
+  const history = useLab(selectHistoryWindow);
+  const generation = useLab((s) => s.generation);
   const reads = useLab((s) => s.reads);
   const [frameRef, width] = useWidth(snapshot !== undefined, 1000);
-  const tracker = useRef<TimelineOps | null>(null);
+  const tracker = useRef<{ generation: number; ops: TimelineOps } | null>(null);
   const [selected, setSelected] = useState<Selected | null>(null);
   const clipId = useId();
   const nowMs = snapshot?.nowMs ?? 0;
-  // The history is not in the snapshot: follow it whenever a new snapshot (a new engine time) arrives.
+  // Each snapshot's window holds the events since the last one; a new cluster (reset, step back) starts over.
   const ops = useMemo(() => {
-    const history = snapshot ? currentLab()?.cluster.history.all() : undefined;
-    if (!history) return [];
-    tracker.current ??= new TimelineOps();
-    return tracker.current.update(history, snapshot?.nowMs ?? 0);
-  }, [snapshot]);
+    if (tracker.current?.generation !== generation) tracker.current = { generation, ops: new TimelineOps() };
+    return tracker.current.ops.update(history.events, nowMs, history.fromSeq);
+  }, [history, nowMs, generation]);
   const marks = useMemo(
     () => (reads ? anomalyMarks([...reads.watched, ...reads.markedAnomalous].map((r) => r.verdict)) : []),
     [reads],
@@ -160,7 +162,8 @@ function useTopologyHighlight(selected: Selected | null): void {
     const { anomaly, verdict: v } = selected;
     const missed =
       anomaly === 'read-your-writes' ? v.missedOwn.at(-1) : anomaly === 'stale' ? v.missedWrite : undefined;
-    const history = currentLab()?.cluster.history.all();
+    // The write was acknowledged shortly before the read: in the snapshot's window unless it is very old.
+    const history = useLab.getState().snapshot?.history.events;
     const ackedBy = missed && history ? findOp(history, 'write.ok', missed.op)?.node : undefined;
     useHighlight.getState().set(highlightFor(anomaly, v, ackedBy));
     return () => useHighlight.getState().clear();

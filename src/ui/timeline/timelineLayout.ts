@@ -35,12 +35,21 @@ export interface TimelineOp {
 
 /** Follows the (append-only) history and keeps recent client operations by op. */
 export class TimelineOps {
+  /** The history position read up to. */
   private scanned = 0;
   private readonly ops = new Map<number, TimelineOp>();
 
-  update(history: readonly Recorded[], nowMs: number): TimelineOp[] {
-    for (let i = this.scanned; i < history.length; i++) {
-      const e = history[i];
+  /**
+   * Reads the events not read yet from `history`, the whole history or a window of its
+   * newest events starting at position `fromSeq` (the snapshot's). A window that starts
+   * past what was read (the page was away longer than the window) starts over from it: an
+   * operation whose result fell in the gap would otherwise look pending for ever.
+   */
+  update(history: readonly Recorded[], nowMs: number, fromSeq = 0): TimelineOp[] {
+    if (fromSeq > this.scanned) this.ops.clear();
+    const end = fromSeq + history.length;
+    for (let seq = Math.max(this.scanned, fromSeq); seq < end; seq++) {
+      const e = history[seq - fromSeq];
       if (e.type === 'write.invoke' || e.type === 'read.invoke') {
         this.ops.set(e.op, {
           op: e.op,
@@ -60,7 +69,7 @@ export class TimelineOps {
         op.outcome = e.type.endsWith('.ok') ? 'ok' : 'fail';
       }
     }
-    this.scanned = history.length;
+    this.scanned = Math.max(this.scanned, end);
     for (const [id, op] of this.ops) if (op.end !== undefined && op.end < nowMs - KEEP_MS) this.ops.delete(id);
     return [...this.ops.values()];
   }
