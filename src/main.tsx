@@ -4,10 +4,12 @@
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { engineFailed } from './page/commands.ts';
+import { engineFailed } from './page/clock.ts';
 import { startLab } from './page/session.ts';
 import { seedFromUrl } from './page/shareLink.ts';
 import { logActivity } from './page/store.ts';
+import './ui/theme/tokens.css';
+import './ui/shared/shared.css';
 import { App } from './ui/App.tsx';
 import './ui/app.css';
 

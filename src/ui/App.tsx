@@ -81,10 +81,10 @@ export function App() {
 
 function Booting() {
   return (
-    <div className="booting" role="status" aria-busy="true">
+    <div className="app-booting" role="status" aria-busy="true">
       <span className="spinner" aria-hidden="true" />
       <div>
-        <p className="booting-title">Booting cluster…</p>
+        <p className="app-booting-title">Booting cluster…</p>
         <p className="muted">Starting a primary and three replicas, each PostgreSQL in its own Web Worker.</p>
       </div>
     </div>
@@ -94,7 +94,7 @@ function Booting() {
 function BootFailed() {
   const error = useLab((s) => s.bootError);
   return (
-    <div className="panel boot-failed" role="alert">
+    <div className="panel app-boot-failed" role="alert">
       <h2>The cluster failed to boot</h2>
       <p>
         <code>{error}</code>
@@ -111,7 +111,7 @@ function BootTime() {
   const nodes = useLab((s) => s.snapshot?.nodes.length ?? 0);
   if (readyAtMs === undefined) return null;
   return (
-    <p className="muted footnote">
+    <p className="muted app-footnote">
       {nodes} nodes ready <span data-testid="boot-time">{(readyAtMs / 1000).toFixed(1)} s</span> after the page started
       loading.
     </p>

@@ -12,6 +12,7 @@ import { formatIds, formatLsnOrDash, formatMs } from '../../page/format.ts';
 import { findRead } from '../../page/readStats.ts';
 import { type ReadView, type Route, USERS, useLab, type WriteView } from '../../page/store.ts';
 import { VerdictBadges } from '../shared/VerdictBadges.tsx';
+import './client.css';
 
 const DEFAULT_TOTAL = '59.90';
 
@@ -50,9 +51,9 @@ export function ClientPanel() {
           </select>
         </label>
       </div>
-      <div className="cards">
+      <div className="client-cards">
         <form
-          className="card"
+          className="client-card"
           aria-labelledby="write-heading"
           onSubmit={(e) => {
             e.preventDefault();
@@ -60,7 +61,7 @@ export function ClientPanel() {
           }}
         >
           <h3 id="write-heading">Write</h3>
-          <div className="fields">
+          <div className="client-fields">
             <label className="field">
               Total
               <input
@@ -83,13 +84,13 @@ export function ClientPanel() {
           <button type="submit" className="primary-button">
             Place order
           </button>
-          <p className="route-note">
+          <p className="client-route-note">
             Through the app tier, writes go to the endpoint: <strong data-testid="write-endpoint">{endpoint}</strong>.
           </p>
           <WriteResult />
         </form>
         <form
-          className="card"
+          className="client-card"
           aria-labelledby="read-heading"
           onSubmit={(e) => {
             e.preventDefault();
@@ -97,7 +98,7 @@ export function ClientPanel() {
           }}
         >
           <h3 id="read-heading">Read</h3>
-          <div className="fields">
+          <div className="client-fields">
             <RouteSelect
               label="Read from"
               value={readTarget}
@@ -159,7 +160,7 @@ function WriteResult() {
   const write = useLab((s) => s.lastWrite);
   const waiting = useWaitingNote();
   return (
-    <div role="status" aria-label="Write result" className="result" data-testid="write-result">
+    <div role="status" aria-label="Write result" className="client-result" data-testid="write-result">
       {write && <WriteText write={write} waiting={waiting} />}
     </div>
   );
@@ -190,7 +191,7 @@ function WriteText({ write, waiting }: { write: WriteView; waiting: string }) {
         {through}.
       </p>
       {write.message && (
-        <p className="optimistic">
+        <p className="client-optimistic">
           The customer sees: <q>{write.message}</q>
         </p>
       )}
@@ -202,7 +203,7 @@ function ReadResult() {
   const read = useLab((s) => s.lastRead);
   const waiting = useWaitingNote();
   return (
-    <div role="status" aria-label="Read result" className="result" data-testid="read-result">
+    <div role="status" aria-label="Read result" className="client-result" data-testid="read-result">
       {read && <ReadText read={read} waiting={waiting} />}
     </div>
   );
@@ -244,11 +245,13 @@ function ReadText({ read, waiting }: { read: ReadView; waiting: string }) {
 /** Why the read went where it went: the app server's routing decision in plain words. */
 function RouteNote({ read }: { read: ReadView }) {
   if (!read.via) {
-    return read.node ? <p className="route-note">Sent straight to {read.node}, bypassing the app servers.</p> : null;
+    return read.node ? (
+      <p className="client-route-note">Sent straight to {read.node}, bypassing the app servers.</p>
+    ) : null;
   }
   const fellBack = read.routedTo !== undefined && read.node !== undefined && read.routedTo !== read.node;
   return (
-    <p className="route-note" data-testid="read-route">
+    <p className="client-route-note" data-testid="read-route">
       {read.via}
       {read.route.via ? '' : ' (picked by the load balancer)'} routed it: {read.reason ?? 'no reason recorded'}
       {read.waitedMs ? `; waited ${formatMs(read.waitedMs)}` : ''}

@@ -10,6 +10,7 @@ import { RECENT_READS, type ReadRow, type ReadStats } from '../../page/readStats
 import { useLab } from '../../page/store.ts';
 import { ACTION_LABEL, ANOMALY_LABEL, ANOMALY_MEANING, evidenceOf } from '../narration/evidence.ts';
 import { VerdictBadges } from '../shared/VerdictBadges.tsx';
+import './client.css';
 
 export function ReadsPanel() {
   const stats = useLab((s) => s.reads);
@@ -30,7 +31,7 @@ export function ReadsPanel() {
       {stats && stats.reads > 0 ? <Totals stats={stats} /> : <p className="muted">No reads yet.</p>}
       {rows.length > 0 && (
         <div className="table-scroll">
-          <table className="reads" aria-label={`Latest ${RECENT_READS} reads, newest first`}>
+          <table className="data-table reads-table" aria-label={`Latest ${RECENT_READS} reads, newest first`}>
             <thead>
               <tr>
                 <th scope="col">Began</th>
@@ -61,7 +62,7 @@ function percent(part: number, whole: number): string {
 
 function Totals({ stats }: { stats: ReadStats }) {
   return (
-    <dl className="totals" aria-label="Read totals">
+    <dl className="reads-totals" aria-label="Read totals">
       <div>
         <dt>Reads</dt>
         <dd data-testid="reads-total">
@@ -118,7 +119,7 @@ function ReadRowView({ row }: { row: ReadRow }) {
         <VerdictBadges verdict={v} withEvidence={false} />
         {!v.ok && v.error && <span className="error-text"> {v.error}</span>}
         {evidence.length > 0 && (
-          <details className="evidence-details">
+          <details className="reads-evidence-details">
             <summary>Evidence</summary>
             <ul>
               {evidence.map((e) => (

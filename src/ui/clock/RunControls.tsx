@@ -8,6 +8,7 @@ import { formatEngineTime } from '../../page/format.ts';
 import { resetLab, rewindTo } from '../../page/session.ts';
 import { useLab } from '../../page/store.ts';
 import { SeedForm } from './SeedForm.tsx';
+import './clock.css';
 
 /** The scrubber moves in tenths of a second. */
 const SCRUB_STEP_MS = 100;
@@ -33,7 +34,7 @@ export function RunControls() {
   const busy = switching !== undefined || finishing;
 
   return (
-    <section className="run-controls" aria-label="Run">
+    <section className="clock-run-controls" aria-label="Run">
       <SeedForm
         label="Seed"
         value={seedDraft}
@@ -44,7 +45,7 @@ export function RunControls() {
         busy={busy}
       />
       <form
-        className="inline-field scrubber"
+        className="inline-field clock-scrubber"
         onSubmit={(e) => {
           e.preventDefault();
           void rewindTo(at);
@@ -68,10 +69,10 @@ export function RunControls() {
           Go back
         </button>
       </form>
-      <span role="status" aria-label="Cluster rebuild" className="switching">
+      <span role="status" aria-label="Cluster rebuild" className="inline-field">
         {busy && (
           <>
-            <span className="spinner small" aria-hidden="true" /> {switching}…
+            <span className="spinner spinner-small" aria-hidden="true" /> {switching}…
           </>
         )}
       </span>

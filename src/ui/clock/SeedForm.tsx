@@ -5,6 +5,7 @@
  */
 import { useId } from 'react';
 import { parseSeed } from '../../page/shareLink.ts';
+import './clock.css';
 
 export function SeedForm(props: {
   label: string;
@@ -32,7 +33,7 @@ export function SeedForm(props: {
       <label className="inline-field">
         {props.label}
         <input
-          className="seed-input"
+          className="clock-seed-input"
           inputMode="numeric"
           value={props.value}
           aria-invalid={!valid}

@@ -178,7 +178,7 @@ function RunView({ run, text, other }: { run: SqlRun; text: string; other?: SqlR
   return (
     <div className="sql-run">
       <p className="sql-run-title">
-        <strong>{run.node}</strong> <span className="muted">at engine time {formatEngineTime(run.atMs)}</span>
+        <strong>{run.node}</strong> <span className="muted">at engine time {formatEngineTime(run.at)}</span>
       </p>
       {run.ok ? (
         run.results.length === 0 ? (
@@ -246,7 +246,7 @@ function ResultTable({ label, node, result, compareWith, otherNode }: ResultTabl
   return (
     <div className="sql-result">
       <div className="table-scroll">
-        <table className="sql-table" aria-label={label}>
+        <table className="data-table data-table-compact sql-table" aria-label={label}>
           <thead>
             <tr>
               {comparing && (

@@ -2,6 +2,7 @@
 
 import { formatEngineTime } from '../../page/format.ts';
 import { useLab } from '../../page/store.ts';
+import './log.css';
 
 export function ActivityLog() {
   const activity = useLab((s) => s.activity);
@@ -13,8 +14,8 @@ export function ActivityLog() {
         <ol className="activity">
           {activity.map((a) => (
             <li key={a.id} className={a.kind === 'error' ? 'activity-error' : undefined}>
-              <span className="activity-time">{formatEngineTime(a.atMs)}</span>
-              {a.kind === 'error' && <span className="tag">error</span>}
+              <span className="engine-time">{formatEngineTime(a.at)}</span>
+              {a.kind === 'error' && <span className="activity-tag">error</span>}
               <span>{a.text}</span>
             </li>
           ))}

@@ -7,7 +7,7 @@
 import type { ReplicationStatus } from '../../engine/index.ts';
 import { formatMs } from '../../page/format.ts';
 import { useLab } from '../../page/store.ts';
-import '../console/console.css';
+import './nodes.css';
 
 function lag(ms: number | null): string {
   return ms === null ? '-' : formatMs(ms);
@@ -30,7 +30,7 @@ export function StatReplication() {
         <p className="muted">No standby is connected (0 rows).</p>
       ) : (
         <div className="table-scroll">
-          <table className="stat-replication" aria-labelledby="stat-replication-heading">
+          <table className="data-table data-table-compact stat-replication" aria-labelledby="stat-replication-heading">
             <thead>
               <tr>
                 <th scope="col">application_name</th>

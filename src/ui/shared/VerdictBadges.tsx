@@ -23,7 +23,7 @@ export function VerdictBadges({ verdict, withEvidence }: { verdict: ReadVerdict;
             {ANOMALY_LABEL[e.anomaly]}
           </span>
           {withEvidence && (
-            <span className="evidence">
+            <span className="verdict-evidence">
               <span className="visually-hidden">: </span>
               {e.text}
             </span>
