@@ -13,7 +13,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_walinspect } from '@electric-sql/pglite/contrib/pg_walinspect';
 import {
   CAPTURE_SQL,
-  captureTriggersSql,
+  NODE_FUNCTIONS_SQL,
   NODE_POSTGRESQL_CONF,
   SHOP_SCHEMA_SQL,
   sampleRowsSql,
@@ -29,12 +29,12 @@ const hash = createHash('sha256')
   .update(
     [
       // Bump when the way the snapshot is made changes.
-      'format 3: WAL from the redo point only',
+      'format 4: DDL capture, standby guards, console functions',
       pgliteVersion,
       NODE_POSTGRESQL_CONF.join('\n'),
       SHOP_SCHEMA_SQL,
       CAPTURE_SQL,
-      captureTriggersSql(),
+      NODE_FUNCTIONS_SQL,
       sampleRowsSql(),
     ].join('\n--\n'),
   )
@@ -55,7 +55,7 @@ await pg.exec('CREATE EXTENSION pg_walinspect;');
 await pg.exec(SHOP_SCHEMA_SQL);
 await pg.exec(sampleRowsSql());
 await pg.exec(CAPTURE_SQL);
-await pg.exec(captureTriggersSql());
+await pg.exec(NODE_FUNCTIONS_SQL);
 for (const db of ['template0', 'template1']) {
   if (db === 'template0') await pg.exec(`UPDATE pg_database SET datistemplate = false WHERE datname = 'template0'`);
   await pg.exec(`UPDATE pg_database SET datistemplate = false WHERE datname = '${db}'`);

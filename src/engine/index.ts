@@ -73,7 +73,7 @@ export { formatLsn, parseLsn } from './db/lsn.ts';
 export { NodeCore } from './db/nodeCore.ts';
 export {
   CAPTURE_SQL,
-  captureTriggersSql,
+  NODE_FUNCTIONS_SQL,
   NODE_POSTGRESQL_CONF,
   SHOP_SCHEMA_SQL,
   sampleRowsSql,

@@ -142,19 +142,96 @@ $fn$;
  */
 const CAPTURE_ON = "WHEN (current_setting('replica_lab.capture', true) IS DISTINCT FROM 'off')";
 
-export function captureTriggersSql(): string {
-  return REPLICATED_TABLES.map(
-    ({ name }) => `
-CREATE TRIGGER replica_lab_capture_insert AFTER INSERT ON ${name}
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT ${CAPTURE_ON} EXECUTE FUNCTION replica_lab.capture();
-CREATE TRIGGER replica_lab_capture_update AFTER UPDATE ON ${name}
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT ${CAPTURE_ON} EXECUTE FUNCTION replica_lab.capture();
-CREATE TRIGGER replica_lab_capture_delete AFTER DELETE ON ${name}
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT ${CAPTURE_ON} EXECUTE FUNCTION replica_lab.capture();
-CREATE TRIGGER replica_lab_capture_truncate AFTER TRUNCATE ON ${name}
-  FOR EACH STATEMENT ${CAPTURE_ON} EXECUTE FUNCTION replica_lab.capture();`,
-  ).join('\n');
-}
+/**
+ * What makes a node behave as PostgreSQL does beyond its tables, installed with the
+ * capture function:
+ * - DDL replicates: streaming replication is physical, so a schema change reaches the
+ *   standbys like any other WAL. Here an event trigger logs each DDL statement's text in
+ *   the capture buffer, in order with the row changes (the console runs one statement per
+ *   call, so `current_query()` is that statement), and a new table gets the capture and
+ *   guard triggers at once (`install_triggers`, also run by a replica after applying DDL,
+ *   so a promoted replica captures the table too).
+ * - A replica refuses writes as a hot standby does, whatever the session was talked into
+ *   (the guard triggers and the DDL guard fire when `replica_lab.role` is 'replica'; a
+ *   replica's own apply runs with `session_replication_role = replica`, so they stay quiet).
+ * - On a replica, `pg_is_in_recovery()` is true and `pg_last_wal_replay_lsn()` is the replay
+ *   position: a replica puts `replica_lab_standby` first on its search path.
+ * - The console's `pg_sleep` honours `statement_timeout` (PGlite has no signals, so the
+ *   server cannot interrupt a statement itself): `replica_lab_console` comes first on the
+ *   console's search path, and the lab caps the timeout so nothing freezes the clock long.
+ */
+export const NODE_FUNCTIONS_SQL = `
+CREATE FUNCTION replica_lab.refuse_on_standby() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  RAISE EXCEPTION 'cannot execute % in a read-only transaction', TG_OP USING ERRCODE = '25006';
+END
+$fn$;
+CREATE FUNCTION replica_lab.install_triggers() RETURNS void LANGUAGE plpgsql AS $fn$
+DECLARE
+  t regclass;
+BEGIN
+  PERFORM set_config('replica_lab.installing', 'on', true);
+  FOR t IN SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+              AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'replica_lab_capture_insert')
+  LOOP
+    EXECUTE format('CREATE TRIGGER replica_lab_capture_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT ${CAPTURE_ON.replaceAll("'", "''")} EXECUTE FUNCTION replica_lab.capture()', t);
+    EXECUTE format('CREATE TRIGGER replica_lab_capture_update AFTER UPDATE ON %s REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT ${CAPTURE_ON.replaceAll("'", "''")} EXECUTE FUNCTION replica_lab.capture()', t);
+    EXECUTE format('CREATE TRIGGER replica_lab_capture_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT ${CAPTURE_ON.replaceAll("'", "''")} EXECUTE FUNCTION replica_lab.capture()', t);
+    EXECUTE format('CREATE TRIGGER replica_lab_capture_truncate AFTER TRUNCATE ON %s FOR EACH STATEMENT ${CAPTURE_ON.replaceAll("'", "''")} EXECUTE FUNCTION replica_lab.capture()', t);
+    EXECUTE format('CREATE TRIGGER replica_lab_standby_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s FOR EACH STATEMENT WHEN (current_setting(''replica_lab.role'', true) = ''replica'') EXECUTE FUNCTION replica_lab.refuse_on_standby()', t);
+  END LOOP;
+  PERFORM set_config('replica_lab.installing', 'off', true);
+END
+$fn$;
+CREATE FUNCTION replica_lab.capture_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF current_setting('replica_lab.installing', true) = 'on'
+     OR current_setting('replica_lab.capture', true) IS NOT DISTINCT FROM 'off' THEN
+    RETURN;
+  END IF;
+  PERFORM replica_lab.install_triggers();
+  PERFORM set_config('replica_lab.captured',
+    coalesce(current_setting('replica_lab.captured', true), '')
+      || json_build_array(pg_current_xact_id()::text::bigint, pg_current_wal_insert_lsn()::text, '', 'DDL',
+                          rtrim(btrim(current_query(), E' \t\r\n'), ';'))::text || ',',
+    false);
+END
+$fn$;
+CREATE FUNCTION replica_lab.refuse_ddl_on_standby() RETURNS event_trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF current_setting('replica_lab.role', true) = 'replica' THEN
+    RAISE EXCEPTION 'cannot execute % in a read-only transaction', tg_tag USING ERRCODE = '25006';
+  END IF;
+END
+$fn$;
+CREATE EVENT TRIGGER replica_lab_ddl ON ddl_command_end EXECUTE FUNCTION replica_lab.capture_ddl();
+CREATE EVENT TRIGGER replica_lab_standby_ddl ON ddl_command_start EXECUTE FUNCTION replica_lab.refuse_ddl_on_standby();
+CREATE SCHEMA replica_lab_standby;
+CREATE FUNCTION replica_lab_standby.pg_is_in_recovery() RETURNS boolean LANGUAGE sql STABLE AS $fn$ SELECT true $fn$;
+CREATE FUNCTION replica_lab_standby.pg_last_wal_replay_lsn() RETURNS pg_lsn LANGUAGE sql STABLE
+  AS $fn$ SELECT nullif(current_setting('replica_lab.replay_lsn', true), '')::pg_lsn $fn$;
+CREATE SCHEMA replica_lab_console;
+CREATE FUNCTION replica_lab_console.timeout_s() RETURNS double precision LANGUAGE sql STABLE AS $fn$
+  SELECT least(coalesce(nullif(extract(epoch FROM current_setting('statement_timeout')::interval), 0),
+                        current_setting('replica_lab.max_timeout_s')::double precision),
+               current_setting('replica_lab.max_timeout_s')::double precision)
+$fn$;
+CREATE FUNCTION replica_lab_console.pg_sleep(seconds double precision) RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF seconds > replica_lab_console.timeout_s() THEN
+    PERFORM pg_catalog.pg_sleep(replica_lab_console.timeout_s());
+    RAISE EXCEPTION 'canceling statement due to statement timeout' USING ERRCODE = '57014';
+  END IF;
+  PERFORM pg_catalog.pg_sleep(seconds);
+END
+$fn$;
+CREATE FUNCTION replica_lab_console.pg_sleep_for(d interval) RETURNS void LANGUAGE sql
+  AS $fn$ SELECT replica_lab_console.pg_sleep(extract(epoch FROM d)::double precision) $fn$;
+CREATE FUNCTION replica_lab_console.pg_sleep_until(t timestamptz) RETURNS void LANGUAGE sql
+  AS $fn$ SELECT replica_lab_console.pg_sleep(greatest(0, extract(epoch FROM t - clock_timestamp()))::double precision) $fn$;
+SELECT replica_lab.install_triggers();
+`;
 
 /**
  * Returns what was captured since the last call and clears it: the WAL insert position
