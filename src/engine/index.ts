@@ -112,7 +112,7 @@ export {
 } from './replication/modes.ts';
 export type { LogEntry } from './replication/primaryLog.ts';
 export type { Shipment } from './replication/replicaStream.ts';
-export type { ReplicationStatus } from './replication/status.ts';
+export { type ReplicationStatus, type SyncState, syncStates } from './replication/status.ts';
 // Time: the virtual clock and the real-time driver the page plays it with.
 export type { VirtualClock } from './sim/clock.ts';
 export { ClockDriver, type DriverState, SPEEDS } from './sim/clockDriver.ts';

@@ -1,11 +1,13 @@
 /**
  * A replica's row in a `pg_stat_replication`-style view: sent, write, flush and replay
  * positions, the last measured write/flush/replay lags (as PostgreSQL reports them), and
- * how far behind the replica is right now, in ms and in transactions. Pure.
+ * how far behind the replica is right now, in ms and in transactions; and the view's
+ * `sync_state` column under a replication mode. Pure.
  */
 import type { NodeStatus } from '../cluster/clusterMachine.ts';
 import type { ReplicaSettings } from '../cluster/settings.ts';
 import { formatLsn } from '../db/lsn.ts';
+import type { ReplicationMode } from './modes.ts';
 import type { StreamPositions } from './replicaStream.ts';
 
 export interface ReplicationStatus {
@@ -67,4 +69,24 @@ export function replicationStatus(args: {
     inFlight: p.inFlight,
     queued: p.queued,
   };
+}
+
+/** `pg_stat_replication.sync_state`. */
+export type SyncState = 'async' | 'potential' | 'sync' | 'quorum';
+
+/**
+ * Each connected standby's `sync_state` under `mode`, by PostgreSQL's rules: with
+ * `FIRST n (...)` the first n listed standbys that are connected, in list order, are
+ * `sync` and the other listed ones `potential`; with `ANY n (...)` every listed one is
+ * `quorum`; a standby not listed (or any standby under async) is `async`. MySQL's
+ * semi-sync has no such column: its replicas show as `async`.
+ */
+export function syncStates(connected: readonly string[], mode: ReplicationMode): Record<string, SyncState> {
+  const states: Record<string, SyncState> = Object.fromEntries(connected.map((n) => [n, 'async' as SyncState]));
+  if (mode.mode !== 'sync') return states;
+  const listed = mode.standbys.names.filter((n) => n in states);
+  listed.forEach((n, i) => {
+    states[n] = mode.standbys.method === 'ANY' ? 'quorum' : i < mode.standbys.num ? 'sync' : 'potential';
+  });
+  return states;
 }

@@ -1,10 +1,12 @@
 /**
- * `pg_stat_replication` as the primary would show it: one row per standby with its state,
- * the sent, write, flush and replay positions (LSNs) and the last measured write, flush and
- * replay lags, plus two columns PostgreSQL does not have: how long ago the oldest
- * transaction the standby has not replayed committed, and how many transactions it is behind.
+ * `pg_stat_replication` as the primary would show it: one row per connected standby (a
+ * standby that is down or cut off has no walsender, so no row) with its state, the sent,
+ * write, flush and replay positions (LSNs), the last measured write, flush and replay lags
+ * and its `sync_state` (under the orders' replication mode), plus two columns PostgreSQL
+ * does not have: how long ago the oldest transaction the standby has not replayed
+ * committed, and how many transactions it is behind.
  */
-import type { ReplicationStatus } from '../../engine/index.ts';
+import { type ReplicationStatus, type SyncState, syncStates } from '../../engine/index.ts';
 import { formatMs } from '../../page/format.ts';
 import { useLab } from '../../page/store.ts';
 import './nodes.css';
@@ -16,7 +18,14 @@ function lag(ms: number | null): string {
 export function StatReplication() {
   const replication = useLab((s) => s.tableSnapshot?.replication);
   const primary = useLab((s) => s.tableSnapshot?.failover.primary);
-  if (!replication) return null;
+  const mode = useLab((s) => s.tableSnapshot?.replicationModes.orders);
+  if (!replication || !mode) return null;
+  const connected = replication.filter((r) => r.state === 'streaming');
+  const notConnected = replication.filter((r) => r.state !== 'streaming').map((r) => r.name);
+  const sync = syncStates(
+    connected.map((r) => r.name),
+    mode,
+  );
   return (
     <section className="panel" aria-labelledby="stat-replication-heading">
       <div className="panel-header">
@@ -26,7 +35,10 @@ export function StatReplication() {
           Lags are the last ones measured (<code>-</code> before there is one); "behind" is how things stand now.
         </p>
       </div>
-      {replication.length === 0 ? (
+      {notConnected.length > 0 && (
+        <p className="muted">Not connected, so not in the view: {notConnected.join(', ')}.</p>
+      )}
+      {connected.length === 0 ? (
         <p className="muted">No standby is connected (0 rows).</p>
       ) : (
         <div className="table-scroll">
@@ -48,6 +60,7 @@ export function StatReplication() {
                 <th scope="col" className="num">
                   replay_lag
                 </th>
+                <th scope="col">sync_state</th>
                 <th scope="col" className="num">
                   behind (ms)
                 </th>
@@ -57,8 +70,8 @@ export function StatReplication() {
               </tr>
             </thead>
             <tbody>
-              {replication.map((r) => (
-                <StatRow key={r.name} r={r} />
+              {connected.map((r) => (
+                <StatRow key={r.name} r={r} syncState={sync[r.name] ?? 'async'} />
               ))}
             </tbody>
           </table>
@@ -68,7 +81,7 @@ export function StatReplication() {
   );
 }
 
-function StatRow({ r }: { r: ReplicationStatus }) {
+function StatRow({ r, syncState }: { r: ReplicationStatus; syncState: SyncState }) {
   return (
     <tr>
       <th scope="row">{r.name}</th>
@@ -88,6 +101,7 @@ function StatRow({ r }: { r: ReplicationStatus }) {
       <td className="num">{lag(r.write_lag)}</td>
       <td className="num">{lag(r.flush_lag)}</td>
       <td className="num">{lag(r.replay_lag)}</td>
+      <td>{syncState}</td>
       <td className="num">{formatMs(r.behindMs)}</td>
       <td className="num">{r.behindEntries}</td>
     </tr>
