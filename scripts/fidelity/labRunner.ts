@@ -53,7 +53,9 @@ async function perform(cluster: Cluster, command: Command): Promise<Outcome> {
   try {
     const outcome: unknown = await cluster.send(command);
     if (command.do === 'sql') {
-      const results = outcome as { rows: Record<string, unknown>[] }[];
+      // The console's outcome: its statements' results (a list, or inside { results }).
+      type Results = { rows: Record<string, unknown>[] }[];
+      const results = Array.isArray(outcome) ? (outcome as Results) : (outcome as { results: Results }).results;
       const first = results.at(-1)?.rows[0];
       return { ok: true, value: valueText(first ? Object.values(first)[0] : undefined) };
     }
