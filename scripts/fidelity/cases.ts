@@ -20,7 +20,7 @@ export interface Check {
   id: string;
   /** What the check asks, for the table. */
   title: string;
-  /** The page behaviour it covers (a key of src/ui/shared/fidelity.json), if it proves one. */
+  /** The page behaviour it covers (a key of BEHAVIOURS), if it proves one. */
   behaviour?: string;
   outcome: (r: RunRecord) => Outcome;
   /** The README "Where the model simplifies" bullet (its bold title) that documents a known disagreement. */
@@ -34,6 +34,21 @@ export interface FidelityCase {
   tailMs: number;
   checks: Check[];
 }
+
+/** What the page may mark as checked, in its words (shown in the mark's list). */
+export const BEHAVIOURS: Record<string, string> = {
+  'stale-read': 'a read on a lagging replica misses a new order, and sees it once the replica caught up',
+  'apply-delay': 'an apply delay (recovery_min_apply_delay) keeps a replica stale for that long',
+  'sync-levels':
+    'synchronous_commit: on and remote_write return at once and leave the standby stale; remote_apply waits out its replay',
+  'sync-no-standby': 'with its synchronous standby down a commit waits, and its row stays hidden from "my orders"',
+  'read-only-standby': "a replica refuses writes with PostgreSQL's errors and is in recovery",
+  'ddl-replicates': 'DDL on the primary reaches the replicas',
+  promotion: 'promotion replays everything the standby had received',
+  'sequence-jump': 'order ids jump ahead after promotion (sequences are logged 32 values ahead)',
+  'lost-orders': 'a failover loses acknowledged orders the standby never received',
+  'split-brain': 'an unfenced old primary still accepts writes',
+};
 
 const is = (value: string): Outcome => ({ value });
 

@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseScenarioText } from '../../src/scenarios/schema.ts';
-import { CASES, type Check, type Outcome } from './cases.ts';
+import { BEHAVIOURS, CASES, type Check, type Outcome } from './cases.ts';
 import { runOnLab } from './labRunner.ts';
 import { findPostgres, PgTemplate } from './realCluster.ts';
 import { runOnPostgres } from './realRunner.ts';
@@ -22,9 +22,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const MARKS_PATH = join(root, 'src/ui/shared/fidelity.json');
 
+/** What the page's "checked against PostgreSQL" marks read: behaviours whose every check agreed. */
 interface Marks {
   postgres: string;
-  behaviours: Record<string, string[]>;
+  behaviours: Record<string, { label: string; checks: string[] }>;
 }
 
 async function main(): Promise<number> {
@@ -96,12 +97,12 @@ function undocumented(rows: Row[]): string[] {
 
 /** The page's marks must claim only behaviours whose every check agreed in this run. */
 function marksProblems(rows: Row[], install: { major: string }, update: boolean): string[] {
-  const behaviours: Record<string, string[]> = {};
+  const behaviours: Marks['behaviours'] = {};
   const failed = new Set<string>();
   for (const r of rows) {
     const b = r.check.behaviour;
     if (!b) continue;
-    behaviours[b] = [...(behaviours[b] ?? []), r.check.id];
+    behaviours[b] = { label: BEHAVIOURS[b], checks: [...(behaviours[b]?.checks ?? []), r.check.id] };
     if (!r.agree) failed.add(b);
   }
   for (const b of failed) delete behaviours[b];

@@ -9,6 +9,7 @@ import { formatCount, formatEngineTime, formatMs } from '../../page/format.ts';
 import { RECENT_READS, type ReadRow, type ReadStats } from '../../page/readStats.ts';
 import { useLab } from '../../page/store.ts';
 import { ACTION_LABEL, ANOMALY_LABEL, ANOMALY_MEANING, evidenceOf } from '../narration/evidence.ts';
+import { CheckedMark } from '../shared/CheckedMark.tsx';
 import { VerdictBadges } from '../shared/VerdictBadges.tsx';
 import './client.css';
 
@@ -23,6 +24,7 @@ export function ReadsPanel() {
         <p className="muted">
           The consistency checker compares every read with the writes acknowledged before it began.
         </p>
+        <CheckedMark behaviours={['stale-read', 'apply-delay']} />
         <label className="inline-field">
           <input type="checkbox" checked={onlyAnomalies} onChange={(e) => setOnlyAnomalies(e.target.checked)} />
           Only reads with an anomaly

@@ -13,6 +13,7 @@ import { formatEngineTime, formatIds, formatMs } from '../../page/format.ts';
 import { selectDowntimes, selectFailoverStory, selectLastFailedCheck } from '../../page/selectors.ts';
 import { type PhaseView, useLab } from '../../page/store.ts';
 import { describeMachineState, failingOver, PHASE_LABEL } from '../replication/replicationText.ts';
+import { CheckedMark } from '../shared/CheckedMark.tsx';
 import './failover.css';
 
 type FailoverView = ClusterSnapshot['failover'];
@@ -33,6 +34,7 @@ export function FailoverStatus() {
             `, ${failover.failovers.length} ${failover.failovers.length === 1 ? 'failover' : 'failovers'} so far`}
         </p>
       </div>
+      <CheckedMark behaviours={['promotion', 'sequence-jump', 'lost-orders', 'split-brain']} />
       {failover.splitBrain && <SplitBrain nodes={story.splitBrain?.nodes} />}
       <Strip failover={failover} phase={failingOver(failover.state) ? phases.at(-1) : undefined} />
       {phases.length > 0 && <Phases phases={phases} />}

@@ -21,6 +21,7 @@ import { sendCommand } from '../../page/commands.ts';
 import { describeError, formatCount, formatIds, formatMs } from '../../page/format.ts';
 import { useLab } from '../../page/store.ts';
 import { FailoverControls } from '../failover/FailoverControls.tsx';
+import { CheckedMark } from '../shared/CheckedMark.tsx';
 import { isWholeNumberIn } from '../shared/NumberField.tsx';
 import { LEVEL_TEXT, MODE_NAMES, MODE_TEXT, type ModeName } from './replicationText.ts';
 import './replication.css';
@@ -39,6 +40,7 @@ export function ReplicationPanel() {
       <p className="muted intro">
         When may the primary tell the customer "order placed"? The answer decides what a failover can lose.
       </p>
+      <CheckedMark behaviours={['sync-levels', 'sync-no-standby']} />
       <ModeForm />
       <StuckWrites />
       <FailoverControls />
@@ -248,7 +250,8 @@ function StuckWrites() {
         <>
           <p className="choice-text">
             These customers are still waiting for "order placed". While a commit waits, other sessions on the primary do
-            not see its row (PostgreSQL).
+            not see its row (PostgreSQL). The lab hides it only from "my orders": its SQL console on the primary still
+            shows it.
           </p>
           <ul className="plain-list" aria-labelledby={headingId}>
             {waiting.map((w) => (

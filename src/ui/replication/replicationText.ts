@@ -33,7 +33,7 @@ export const LEVEL_TEXT: Record<SyncLevel, OptionText> = {
   },
   on: {
     label: 'on (default)',
-    text: "PostgreSQL's default: the standby flushed the WAL to disk, so a crash loses nothing; a read on the standby can still be stale",
+    text: "PostgreSQL's default: the standby flushed the WAL to disk, so a crash loses nothing; a read on the standby can still be stale. The lab does not model an OS crash, so here on and remote_write behave the same",
   },
   remote_apply: {
     label: 'remote_apply',
