@@ -28,6 +28,7 @@ export {
   type Rewind,
   type StoryNotice,
 } from './checker/failoverStory.ts';
+export { CHECKED_EVENT_TYPES, type EntryRef, Lineage } from './checker/lineage.ts';
 // The facade, its snapshot and its commands.
 export {
   Cluster,

@@ -5,7 +5,14 @@
  * classifyReads; this file only feeds it and counts. It runs in a worker
  * (readStats.worker.ts, started by readChecker.ts): no React, no DOM.
  */
-import { ANOMALIES, type Anomaly, classifyReads, type ReadVerdict, type Recorded } from '../engine/index.ts';
+import {
+  ANOMALIES,
+  type Anomaly,
+  CHECKED_EVENT_TYPES,
+  classifyReads,
+  type ReadVerdict,
+  type Recorded,
+} from '../engine/index.ts';
 
 export const RECENT_READS = 20;
 
@@ -50,8 +57,8 @@ export interface ReadStats {
   watched: ReadRow[];
 }
 
-/** The events classifyReads looks at; everything else (replication, config) is skipped. */
-const CHECKED = new Set<Recorded['type']>(['write.invoke', 'write.ok', 'read.invoke', 'read.ok', 'read.fail']);
+/** The events classifyReads looks at (client operations, promotions); everything else is skipped. */
+const CHECKED = CHECKED_EVENT_TYPES;
 
 /** Follows the (append-only) history and returns the new events the checker needs. */
 export class CheckedEvents {

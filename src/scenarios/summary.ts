@@ -28,13 +28,18 @@ export interface ScenarioSummary {
     /** Missed a write acknowledged (to anyone) before the read began. */
     stale: boolean;
     anomalies: Anomaly[];
-    /** The user's own acknowledged orders the read did not return. */
+    /** The user's own acknowledged orders the read did not return (lag: the node had not applied them yet). */
     missedOrderIds: number[];
+    /** The user's own acknowledged orders the read did not return because a failover threw them away (loss, not lag). */
+    lostOrderIds?: number[];
     /** The newest acknowledged write the serving node had not replayed. */
     missedWrite?: { orderId: number; lsn: string; ackAt: number };
     /** Orders an earlier read showed that this one did not (monotonic-read violation). */
     vanishedOrderIds?: number[];
     replayLsn?: string;
+    /** The serving node's timeline and log entry at that moment (its own, not the primary's). */
+    timeline?: number;
+    entry?: number;
     latencyMs: number;
     error?: string;
   }[];
@@ -143,6 +148,7 @@ export async function summarize(cluster: Cluster, name: string, endMs: number): 
       stale: v.stale,
       anomalies: v.anomalies,
       missedOrderIds: v.missedOwn.map((m) => m.orderId),
+      ...(v.lostOwn?.length ? { lostOrderIds: v.lostOwn.map((m) => m.orderId) } : {}),
       ...(v.missedWrite
         ? {
             missedWrite: {
@@ -154,6 +160,7 @@ export async function summarize(cluster: Cluster, name: string, endMs: number): 
         : {}),
       ...(v.vanished ? { vanishedOrderIds: v.vanished.orderIds } : {}),
       ...(v.replayLsn !== undefined ? { replayLsn: formatLsn(v.replayLsn) } : {}),
+      ...(v.timeline !== undefined ? { timeline: v.timeline, entry: v.entry } : {}),
       latencyMs: round(v.latencyMs),
       ...(v.error ? { error: v.error } : {}),
     })),

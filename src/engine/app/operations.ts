@@ -10,7 +10,7 @@ import type { NodeStatus } from '../cluster/clusterMachine.ts';
 import { type ClusterSettings, CURRENT_PRIMARY, PRIMARY } from '../cluster/settings.ts';
 import { sqlLiteral } from '../db/applySql.ts';
 import { type CapturedTxn, type NodeHandle, type QueryResult, SqlError, type SqlValue } from '../db/types.ts';
-import type { FailoverOrchestrator } from '../failover/orchestrator.ts';
+import type { FailoverOrchestrator, NodePosition } from '../failover/orchestrator.ts';
 import type { CommitAcks } from '../replication/commitAcks.ts';
 import type { LogEntry } from '../replication/primaryLog.ts';
 import type { ReplicaStream } from '../replication/replicaStream.ts';
@@ -83,6 +83,8 @@ export interface OperationsHost {
   countOp(node: string): void;
   behindMsOf(node: string): number;
   replayLsnOf(node: string): number;
+  /** What `node` holds: its own timeline, entry and LSN (an old primary's are not the new primary's). */
+  positionOf(node: string): NodePosition;
 }
 
 /** Who places which order, and where it goes (a node directly, an app server, or the load balancer). */
@@ -161,6 +163,7 @@ export class ClientOperations {
             lsn,
             xid: entry?.xid ?? 0,
             entry: entry?.index ?? 0,
+            timeline: entry?.timeline ?? 0,
             orderIds: entry?.orderIds ?? [],
           });
           if (server) host.app.noteWrite(server, args.user, host.clock.now(), lsn);
@@ -314,14 +317,14 @@ export class ClientOperations {
         return { op, ok: false, node, ...routed, orderIds: [], error, code };
       });
     if (host.statusOf(node) !== 'up') return fail(CONNECTION_REFUSED);
-    const replayLsn = host.replayLsnOf(node);
+    const { timeline, entry, lsn: replayLsn } = host.positionOf(node);
     const lagMs = host.behindMsOf(node);
     try {
       const orderIds = await run(node);
       host.countOp(node);
       const waitedMs = host.clock.now() - startedAt;
       return later<ReadOutcome>(host.clock, host.settings.readMs, () => {
-        host.history.record({ type: 'read.ok', op, node, orderIds, replayLsn, lagMs, waitedMs });
+        host.history.record({ type: 'read.ok', op, node, orderIds, replayLsn, timeline, entry, lagMs, waitedMs });
         return { op, ok: true, node, ...routed, orderIds, replayLsn, waitedMs };
       });
     } catch (err) {

@@ -1,9 +1,13 @@
 /**
- * Downtime of each failover, measured from the history: from the first write that failed
- * to the first write that succeeded after it. With no failed write (no traffic), from the
- * moment the old primary became unreachable to the moment the endpoint moved. Observes only.
- * `failoverDowntimes` reads a whole history (the scenario summary); `DowntimeTracker`
- * follows a growing one event by event (the snapshot, which must not rescan it).
+ * Downtime of each failover, measured from the history, one definition for the page and
+ * the CLI: from the first write that failed because the primary went away (a connection
+ * error on the old primary, at or after its outage) to the first write that succeeded
+ * after it. Without such a failure (no traffic), from the moment the old primary became
+ * unreachable to the moment the endpoint moved. A write refused for another reason (sent
+ * to a read-only replica, to a dead replica, before an outage that recovered) is not a
+ * failover's downtime. Observes only. `failoverDowntimes` reads a whole history (the
+ * scenario summary); `DowntimeTracker` follows a growing one event by event (the
+ * snapshot, which must not rescan it); both measure with the tracker.
  */
 import type { FailoverRecord } from '../failover/orchestrator.ts';
 import type { Recorded } from '../sim/history.ts';
@@ -15,26 +19,9 @@ export interface FailoverDowntime extends FailoverRecord {
 }
 
 export function failoverDowntimes(history: readonly Recorded[], failovers: FailoverRecord[]): FailoverDowntime[] {
-  let since = 0;
-  return failovers.map((f) => {
-    const end = f.endpointMovedAt;
-    const firstFail = history.find(
-      (e) => e.type === 'write.fail' && e.at >= since && (end === undefined || e.at <= end),
-    );
-    const firstOkAfter = firstFail && history.find((e) => e.type === 'write.ok' && e.seq > firstFail.seq);
-    since = end ?? Number.POSITIVE_INFINITY;
-    if (firstFail && firstOkAfter) return { ...f, downtimeMs: firstOkAfter.at - firstFail.at, measuredBy: 'writes' };
-    const lostAt = [...history]
-      .reverse()
-      .find(
-        (e) =>
-          e.at <= f.detectedAt &&
-          ((e.type === 'node.down' && e.node === f.oldPrimary) ||
-            (e.type === 'node.partitioned' && e.node === f.oldPrimary && e.partitioned)),
-      );
-    if (end === undefined || !lostAt) return { ...f, downtimeMs: null, measuredBy: 'unfinished' };
-    return { ...f, downtimeMs: end - lostAt.at, measuredBy: 'endpoint' };
-  });
+  const tracker = new DowntimeTracker();
+  for (const e of history) tracker.add(e);
+  return [...tracker.measure(failovers)];
 }
 
 /** A write that failed with a connection error, and when the first write after it succeeded. */
@@ -76,10 +63,9 @@ export class DowntimeTracker {
   }
 
   /**
-   * Downtime of each failover, as `failoverDowntimes` measures it on a history holding
-   * only the failures described above, counted from the old primary's outage (its last
-   * going down or being partitioned before the failover was detected) when the history
-   * has one. The same array while nothing it reads changed.
+   * Downtime of each failover (see the file comment), counted from the old primary's
+   * outage (its last going down or being partitioned before the failover was detected)
+   * when the history has one. The same array while nothing it reads changed.
    */
   measure(failovers: readonly FailoverRecord[]): FailoverDowntime[] {
     if (failovers.length === 0) return NONE;

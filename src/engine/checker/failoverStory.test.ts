@@ -24,7 +24,7 @@ function record(h: History, events: [number, HistoryEvent][]): void {
 
 const placed = (at: number, op: number, user: number, orderId: number): [number, HistoryEvent][] => [
   [at, { type: 'write.invoke', op, client: `user-${user}`, user, node: 'primary', action: 'placeOrder' }],
-  [at + 20, { type: 'write.ok', op, node: 'primary', lsn: op, xid: op, entry: op, orderIds: [orderId] }],
+  [at + 20, { type: 'write.ok', op, node: 'primary', lsn: op, xid: op, entry: op, timeline: 1, orderIds: [orderId] }],
 ];
 
 const failover = {
@@ -64,7 +64,18 @@ describe('the failover story told from the history', () => {
       [4000, { type: 'mode.changed', kind: 'orders', mode: 'async', reason: 'set' }],
       [4100, { type: 'mode.changed', kind: 'orders', mode: 'async', reason: 'semi-sync: fell back to async' }],
       [4200, { type: 'node.fenced', node: 'primary', detail: 'fenced (STONITH)' }],
-      [7000, { type: 'node.rewound', node: 'primary', discardedOrderIds: [5], entries: 1, method: 'pg_rewind' }],
+      [
+        7000,
+        {
+          type: 'node.rewound',
+          node: 'primary',
+          discardedOrderIds: [5],
+          entries: 1,
+          method: 'pg_rewind',
+          timeline: 2,
+          entry: 1,
+        },
+      ],
       [8000, { type: 'split-brain', nodes: ['primary', 'replica-1'] }],
     ]);
     const { story } = failoverStoryOf(h, []);
@@ -108,10 +119,10 @@ describe('failover downtime', () => {
   it('runs from the first failed write to the first that succeeded, not from a write a replica refused', () => {
     const h = historyOf([
       [500, { type: 'write.fail', op: 1, node: 'replica-1', error: 'read-only', code: '25006' }],
-      [900, { type: 'write.ok', op: 2, node: 'primary', lsn: 1, xid: 1, entry: 1, orderIds: [1] }],
+      [900, { type: 'write.ok', op: 2, node: 'primary', lsn: 1, xid: 1, entry: 1, timeline: 1, orderIds: [1] }],
       [1000, { type: 'node.down', node: 'primary' }],
       [2000, { type: 'write.fail', op: 3, node: 'primary', error: 'could not connect to server: Connection refused' }],
-      [6500, { type: 'write.ok', op: 4, node: 'replica-1', lsn: 2, xid: 2, entry: 1, orderIds: [34] }],
+      [6500, { type: 'write.ok', op: 4, node: 'replica-1', lsn: 2, xid: 2, entry: 1, timeline: 1, orderIds: [34] }],
     ]);
     expect(failoverStoryOf(h, [failover]).downtimes).toMatchObject([{ downtimeMs: 4500, measuredBy: 'writes' }]);
   });
@@ -122,10 +133,10 @@ describe('failover downtime', () => {
       [100, { type: 'node.down', node: 'primary' }],
       [150, { type: 'write.fail', op: 1, node: 'primary', error: 'Connection refused' }],
       [300, { type: 'node.up', node: 'primary' }],
-      [400, { type: 'write.ok', op: 2, node: 'primary', lsn: 1, xid: 1, entry: 1, orderIds: [1] }],
+      [400, { type: 'write.ok', op: 2, node: 'primary', lsn: 1, xid: 1, entry: 1, timeline: 1, orderIds: [1] }],
       [1000, { type: 'node.down', node: 'primary' }],
       [2000, { type: 'write.fail', op: 3, node: 'primary', error: 'Connection refused' }],
-      [6500, { type: 'write.ok', op: 4, node: 'replica-1', lsn: 2, xid: 2, entry: 1, orderIds: [34] }],
+      [6500, { type: 'write.ok', op: 4, node: 'replica-1', lsn: 2, xid: 2, entry: 1, timeline: 1, orderIds: [34] }],
     ]);
     expect(failoverStoryOf(h, [failover]).downtimes).toMatchObject([{ downtimeMs: 4500, measuredBy: 'writes' }]);
   });
@@ -134,7 +145,7 @@ describe('failover downtime', () => {
     const h = historyOf([
       [200, { type: 'node.down', node: 'replica-2' }],
       [300, { type: 'write.fail', op: 1, node: 'replica-2', error: 'Connection refused' }],
-      [400, { type: 'write.ok', op: 2, node: 'primary', lsn: 1, xid: 1, entry: 1, orderIds: [1] }],
+      [400, { type: 'write.ok', op: 2, node: 'primary', lsn: 1, xid: 1, entry: 1, timeline: 1, orderIds: [1] }],
       [1000, { type: 'node.down', node: 'primary' }],
     ]);
     // No write failed on the old primary: measured from its outage to the endpoint's move.
@@ -152,7 +163,9 @@ describe('failover downtime', () => {
     // The failed write has no success after it yet: measured by the endpoint.
     expect(moved).toMatchObject([{ downtimeMs: 5000, measuredBy: 'endpoint' }]);
     expect(failoverStoryOf(h, [{ ...failover }]).downtimes).toBe(moved);
-    record(h, [[6200, { type: 'write.ok', op: 2, node: 'replica-1', lsn: 2, xid: 2, entry: 1, orderIds: [2] }]]);
+    record(h, [
+      [6200, { type: 'write.ok', op: 2, node: 'replica-1', lsn: 2, xid: 2, entry: 1, timeline: 1, orderIds: [2] }],
+    ]);
     expect(failoverStoryOf(h, [failover]).downtimes).toMatchObject([{ downtimeMs: 4700, measuredBy: 'writes' }]);
   });
 
@@ -160,9 +173,9 @@ describe('failover downtime', () => {
     const second = { oldPrimary: 'replica-1', detectedAt: 9000, promoted: 'replica-2', endpointMovedAt: 11000 };
     const h = historyOf([
       [2000, { type: 'write.fail', op: 1, node: 'primary', error: 'Connection refused' }],
-      [6100, { type: 'write.ok', op: 2, node: 'replica-1', lsn: 1, xid: 1, entry: 1, orderIds: [1] }],
+      [6100, { type: 'write.ok', op: 2, node: 'replica-1', lsn: 1, xid: 1, entry: 1, timeline: 1, orderIds: [1] }],
       [8000, { type: 'write.fail', op: 3, node: 'replica-1', error: 'Connection refused' }],
-      [11500, { type: 'write.ok', op: 4, node: 'replica-2', lsn: 2, xid: 2, entry: 2, orderIds: [2] }],
+      [11500, { type: 'write.ok', op: 4, node: 'replica-2', lsn: 2, xid: 2, entry: 2, timeline: 1, orderIds: [2] }],
     ]);
     expect(failoverStoryOf(h, [failover, second]).downtimes.map((d) => d.downtimeMs)).toEqual([4100, 3500]);
   });

@@ -164,6 +164,7 @@ export class Cluster {
       countOp: (node) => repl.countOp(node),
       behindMsOf: (node) => repl.behindMsOf(node),
       replayLsnOf: (node) => repl.replayLsnOf(node),
+      positionOf: (node) => failover.positionOf(node),
     });
     this.failoverActor = createFailoverActor(clock, failover, settings);
     this.handlers = createHandlers({

@@ -85,7 +85,7 @@ export class ReplicationState {
 
   makeStream(name: string, settings: ReplicaSettings, startLsn: number, startIndex: number): ReplicaStream {
     const { clock, history, random } = this.host;
-    return new ReplicaStream(name, this.db(name), settings, startLsn, startIndex, {
+    return new ReplicaStream(name, this.db(name), settings, startLsn, startIndex, this.log.timeline, {
       clock,
       history,
       random,
@@ -95,11 +95,17 @@ export class ReplicationState {
     });
   }
 
-  /** Whether `replica` receives from the primary now: both up, neither partitioned, the link connected. */
+  /**
+   * Whether `replica` receives from the primary now: both up, neither partitioned, the link
+   * connected, and its stream follows the primary's timeline (after a promotion a standby
+   * still follows the old primary until it is re-pointed: nothing of the new timeline
+   * reaches it before, or it would replay new entries on top of old ones).
+   */
   canStream(replica: string): boolean {
     const leader = this.host.leader();
     const reachable = (node: string) => this.host.statusOf(node) === 'up' && !this.partitioned.has(node);
-    return reachable(leader) && reachable(replica) && this.stream(replica).connected;
+    const s = this.stream(replica);
+    return reachable(leader) && reachable(replica) && s.connected && s.timeline === this.log.timeline;
   }
 
   /** Ships every committed entry each streaming replica has not been sent yet. */

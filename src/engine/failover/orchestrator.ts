@@ -11,12 +11,23 @@ import type { ClusterMachineEvent, NodeStatus } from '../cluster/clusterMachine.
 import { type ClusterSettings, PRIMARY, type ReplicaSettings, resolveSettings, STANDBY } from '../cluster/settings.ts';
 import type { CapturedTxn, NodeHandle } from '../db/types.ts';
 import type { CommitAcks } from '../replication/commitAcks.ts';
-import type { LogEntry, PrimaryLog } from '../replication/primaryLog.ts';
+import { type LogEntry, PrimaryLog } from '../replication/primaryLog.ts';
 import type { ReplicaStream } from '../replication/replicaStream.ts';
 import type { VirtualClock } from '../sim/clock.ts';
 import type { History } from '../sim/history.ts';
 import { chooseCandidate, MAX_LAG_BYTES_DEFAULT, type PromotionPolicy } from './candidate.ts';
 import { copyTablesSql, rewindSql } from './rewind.ts';
+
+/**
+ * What a node holds: timeline `timeline`'s history up to log entry `entry` (and `lsn`). An
+ * entry is named by its index and the timeline that wrote it; a timeline's history is its
+ * parent's up to the fork point, then its own entries.
+ */
+export interface NodePosition {
+  timeline: number;
+  entry: number;
+  lsn: number;
+}
 
 /** One automatic failover, as the summary reports it. */
 export interface FailoverRecord {
@@ -71,6 +82,14 @@ export class FailoverOrchestrator {
   readonly fenced = new Set<string>();
   /** Transactions acknowledged by a node that was no longer the primary replicas follow (split brain). */
   readonly divergent = new Map<string, LogEntry[]>();
+  /**
+   * The log of each old primary that neither leads nor streams (yet): it holds that
+   * timeline up to its head, and what it commits unfenced continues that timeline, as an
+   * old primary's WAL does after another node was promoted.
+   */
+  private readonly formerLogs = new Map<string, PrimaryLog>();
+  /** The candidate between the replay of what it received and its new timeline. */
+  private promoting: { node: string; position: NodePosition } | undefined;
   private fencingOn = true;
   private policy: PromotionPolicy = 'most-up-to-date';
   private lagBytesMax = MAX_LAG_BYTES_DEFAULT;
@@ -129,23 +148,34 @@ export class FailoverOrchestrator {
   recordDivergent(txns: CapturedTxn[], node: string): LogEntry[] {
     const { clock, settings } = this.host;
     const list = this.divergent.get(node) ?? [];
-    const entries = txns.map((t, i) => ({
-      index: -(list.length + i + 1),
-      xid: t.xid,
-      lsn: t.lsn,
-      startLsn: t.lsn,
-      walStartLsn: t.lsn,
-      walNode: node,
-      timeline: 0,
-      committedAt: clock.now() + settings.commitMs,
-      changes: t.changes,
-      orderIds: t.changes
-        .filter((c) => c.table === 'orders' && c.op === 'INSERT')
-        .map((c) => Number(c.newRow?.order_id)),
-    }));
+    // It continues the timeline it led (a node that never led starts a log of its own).
+    let former = this.formerLogs.get(node);
+    if (!former) {
+      former = new PrimaryLog(txns[0]?.lsn ?? 0, node, 0);
+      this.formerLogs.set(node, former);
+    }
+    const entries = former.append(txns, clock.now() + settings.commitMs);
     list.push(...entries);
     this.divergent.set(node, list);
     return entries;
+  }
+
+  /**
+   * What `node` holds now, its own real position: a replica's replay position on the
+   * timeline it follows, the primary's head, an old primary's own timeline (whatever the
+   * new primary has written since).
+   */
+  positionOf(node: string): NodePosition {
+    const host = this.host;
+    const stream = host.streams.get(node);
+    if (stream) {
+      const p = stream.positions();
+      return { timeline: p.timeline, entry: p.replayedIndex, lsn: p.replayLsn };
+    }
+    if (node === this.leader) return headOf(host.log());
+    if (this.promoting?.node === node) return this.promoting.position;
+    const former = this.formerLogs.get(node);
+    return former ? headOf(former) : { timeline: 0, entry: 0, lsn: 0 };
   }
 
   // ---- what the failover machine's actors and actions do (provided in cluster.ts) -------
@@ -259,15 +289,24 @@ export class FailoverOrchestrator {
     }
     const stream = host.stream(candidate);
     const reached = await stream.promote();
+    const oldLog = host.log();
+    this.promoting = {
+      node: candidate,
+      position: { timeline: stream.timeline, entry: reached.index, lsn: reached.lsn },
+    };
     host.streams.delete(candidate);
-    this.oldTail = host.log().tailAfter(reached.index);
+    this.oldTail = oldLog.tailAfter(reached.index);
     this.forkAt = reached;
     this.recordLostWrites(old);
     await host.db(candidate).setRole('primary');
     // Sequences are WAL-logged 32 values ahead, so the promoted node's next order id jumps.
     await host.db(candidate).exec(SEQUENCE_AFTER_PROMOTION_SQL);
     const walLsn = await host.currentWalLsn(candidate);
-    host.setLog(host.log().fork(reached.index, reached.lsn, candidate, walLsn));
+    host.setLog(oldLog.fork(reached.index, reached.lsn, candidate, walLsn));
+    // The old primary keeps its own timeline (and, unfenced, writes more of it).
+    this.formerLogs.set(old, oldLog);
+    this.formerLogs.delete(candidate);
+    this.promoting = undefined;
     host.acks.resetFeedback(reached.index);
     host.acks.dropStandby(candidate);
     this.leaderNode = candidate;
@@ -280,6 +319,8 @@ export class FailoverOrchestrator {
       phase: 'promote',
       node: candidate,
       detail: `${candidate} replayed what it had received (up to entry ${reached.index}) and accepts writes: timeline ${host.log().timeline}`,
+      timeline: host.log().timeline,
+      forkEntry: reached.index,
     });
   }
 
@@ -354,6 +395,8 @@ export class FailoverOrchestrator {
       discardedOrderIds: tail.flatMap((e) => e.orderIds),
       entries: tail.length,
       method: 'pg_rewind',
+      timeline: this.host.log().timeline,
+      entry: fork.index,
     });
     return fork;
   }
@@ -370,6 +413,8 @@ export class FailoverOrchestrator {
     const start = await this.freshCopy(node);
     const settings = host.settings.replicaSettings[0] ?? resolveSettings({ replicas: 1 }).replicaSettings[0];
     host.streams.set(node, host.makeStream(node, { ...settings }, start.lsn, start.index));
+    this.formerLogs.delete(node);
+    this.divergent.delete(node);
     host.sendNodeEvent({ type: 'SET_ROLE', node, role: 'replica' });
     host.shipAll();
   }
@@ -387,14 +432,17 @@ export class FailoverOrchestrator {
     const before = await host.db(node).dumpTables();
     const kept = new Set(source.orders.map((r) => Number(r.order_id)));
     await host.db(node).exec(copyTablesSql(source));
+    const log = host.log();
     host.history.record({
       type: 'node.rewound',
       node,
       discardedOrderIds: before.orders.map((r) => Number(r.order_id)).filter((id) => !kept.has(id)),
       entries: 0,
       method: 'fresh copy',
+      timeline: log.timeline,
+      entry: log.headIndex,
     });
-    return { index: host.log().headIndex, lsn: host.log().headLsn };
+    return { index: log.headIndex, lsn: log.headLsn };
   }
 
   /** A client's write was acknowledged by `node`, which the replicas no longer follow. */
@@ -403,4 +451,8 @@ export class FailoverOrchestrator {
     this.splitBrainSeen = true;
     this.host.history.record({ type: 'split-brain', nodes: [node, this.leader] });
   }
+}
+
+function headOf(log: PrimaryLog): NodePosition {
+  return { timeline: log.timeline, entry: log.headIndex, lsn: log.headLsn };
 }

@@ -43,6 +43,8 @@ interface Received {
 }
 
 export interface StreamPositions {
+  /** The timeline whose log this stream follows (positions are entries of its history). */
+  timeline: number;
   sentLsn: number;
   writeLsn: number;
   flushLsn: number;
@@ -84,6 +86,8 @@ export class ReplicaStream {
     readonly settings: ReplicaSettings,
     startLsn: number,
     startIndex: number,
+    /** The timeline of the log it follows: a promotion starts a new one, and the stream stops. */
+    readonly timeline: number,
     private readonly deps: {
       clock: VirtualClock;
       history: History;
@@ -112,8 +116,13 @@ export class ReplicaStream {
       this.inFlight.push({ entry, eventId, sentAt: clock.now(), arriveAt });
       this.sentIndex = entry.index;
       this.sentLsn = entry.lsn;
-      history.record({ type: 'repl.sent', node: this.name, entry: entry.index, lsn: entry.lsn });
+      history.record({ type: 'repl.sent', node: this.name, ...this.entryId(entry) });
     }
+  }
+
+  /** How the history names an entry: index and writing timeline (both needed: indexes repeat across timelines). */
+  private entryId(entry: LogEntry): { entry: number; timeline: number; lsn: number } {
+    return { entry: entry.index, timeline: entry.timeline, lsn: entry.lsn };
   }
 
   private receive(): void {
@@ -124,7 +133,7 @@ export class ReplicaStream {
     this.receivedIndex = entry.index;
     this.receivedLsn = entry.lsn;
     this.writeLagMs = clock.now() - entry.committedAt;
-    history.record({ type: 'repl.received', node: this.name, entry: entry.index, lsn: entry.lsn });
+    history.record({ type: 'repl.received', node: this.name, ...this.entryId(entry) });
     this.applyQueue.push({ entry, receivedAt: clock.now() });
     this.scheduleApply();
   }
@@ -171,7 +180,7 @@ export class ReplicaStream {
     this.lastApplyDoneAt = clock.now();
     this.replayLagMs = clock.now() - next.entry.committedAt;
     this.unwritten.push(next.entry);
-    history.record({ type: 'repl.applied', node: this.name, entry: next.entry.index, lsn: next.entry.lsn });
+    history.record({ type: 'repl.applied', node: this.name, ...this.entryId(next.entry) });
     if (this.unwritten.length >= this.deps.applyBatchMax) await this.writeReplayed();
     this.deps.onReplayed();
     this.scheduleApply();
@@ -225,7 +234,7 @@ export class ReplicaStream {
       this.replayedIndex = next.entry.index;
       this.replayedLsn = next.entry.lsn;
       this.unwritten.push(next.entry);
-      history.record({ type: 'repl.applied', node: this.name, entry: next.entry.index, lsn: next.entry.lsn });
+      history.record({ type: 'repl.applied', node: this.name, ...this.entryId(next.entry) });
     }
     await this.writeReplayed();
     return { index: this.replayedIndex, lsn: this.replayedLsn };
@@ -279,6 +288,7 @@ export class ReplicaStream {
 
   positions(): StreamPositions {
     return {
+      timeline: this.timeline,
       sentLsn: this.sentLsn,
       writeLsn: this.receivedLsn,
       flushLsn: this.receivedLsn,

@@ -17,7 +17,17 @@ export type HistoryEvent =
       /** The app server that sent it (absent when sent straight to a node). */
       via?: string;
     }
-  | { type: 'write.ok'; op: number; node: string; lsn: number; xid: number; entry: number; orderIds: number[] }
+  | {
+      type: 'write.ok';
+      op: number;
+      node: string;
+      lsn: number;
+      xid: number;
+      /** The log entry: its index and the timeline that wrote it (one identifies it; ids and LSNs repeat across timelines). */
+      entry: number;
+      timeline: number;
+      orderIds: number[];
+    }
   | { type: 'write.fail'; op: number; node: string; error: string; code?: string }
   | {
       type: 'read.invoke';
@@ -39,15 +49,22 @@ export type HistoryEvent =
       orderIds: number[];
       /** That node's replay position when it ran the query. */
       replayLsn: number;
+      /**
+       * What that node held then: the log entries of timeline `timeline`'s history up to
+       * `entry` (its own position, whatever the current primary's is).
+       */
+      timeline: number;
+      entry: number;
       /** How far behind that node was (ms since its oldest unreplayed commit). */
       lagMs?: number;
       /** Time spent waiting for the node to catch up (lsn-wait) before querying. */
       waitedMs?: number;
     }
   | { type: 'read.fail'; op: number; node: string; error: string; code?: string }
-  | { type: 'repl.sent'; node: string; entry: number; lsn: number }
-  | { type: 'repl.received'; node: string; entry: number; lsn: number }
-  | { type: 'repl.applied'; node: string; entry: number; lsn: number }
+  /** Replication of log entry `entry` written on `timeline` (an entry is identified by both). */
+  | { type: 'repl.sent'; node: string; entry: number; timeline: number; lsn: number }
+  | { type: 'repl.received'; node: string; entry: number; timeline: number; lsn: number }
+  | { type: 'repl.applied'; node: string; entry: number; timeline: number; lsn: number }
   | { type: 'repl.dropped'; node: string; entries: number[]; reason: string }
   | { type: 'node.down'; node: string }
   | { type: 'node.recovering'; node: string }
@@ -68,6 +85,9 @@ export type HistoryEvent =
       phase: FailoverPhaseName;
       node?: string;
       detail: string;
+      /** promote: the new timeline, and the last entry it shares with the one before (its fork point). */
+      timeline?: number;
+      forkEntry?: number;
     }
   /** Acknowledged orders that the promoted node never received: confirmed to the customer, now gone. */
   | { type: 'failover.lost'; orderIds: number[]; ops: number[]; fromNode: string }
@@ -80,6 +100,9 @@ export type HistoryEvent =
       discardedOrderIds: number[];
       entries: number;
       method: 'pg_rewind' | 'fresh copy';
+      /** What the node holds afterwards: timeline `timeline`'s entries up to `entry`. */
+      timeline: number;
+      entry: number;
     }
   | { type: 'split-brain'; nodes: string[] }
   | { type: 'scenario.step'; index: number; action: string };

@@ -34,7 +34,7 @@ describe('TimelineOps', () => {
   it('pairs invokes with results by op, incrementally, and forgets old finished ops', () => {
     const history: Recorded[] = [
       ev(100, { type: 'write.invoke', op: 1, client: 'user-1001', user: 1001, node: 'primary', action: 'placeOrder' }),
-      ev(110, { type: 'repl.sent', node: 'replica-1', entry: 1, lsn: 1 }),
+      ev(110, { type: 'repl.sent', node: 'replica-1', entry: 1, timeline: 1, lsn: 1 }),
       ev(120, { type: 'read.invoke', op: 2, client: 'load', user: 1005, node: 'replica-2', action: 'browse' }),
     ];
     const tracker = new TimelineOps();
@@ -43,7 +43,9 @@ describe('TimelineOps', () => {
       [1, 'write', 'pending'],
       [2, 'read', 'pending'],
     ]);
-    history.push(ev(160, { type: 'write.ok', op: 1, node: 'primary', lsn: 5, xid: 1, entry: 1, orderIds: [7] }));
+    history.push(
+      ev(160, { type: 'write.ok', op: 1, node: 'primary', lsn: 5, xid: 1, entry: 1, timeline: 1, orderIds: [7] }),
+    );
     history.push(ev(170, { type: 'read.fail', op: 2, node: 'replica-2', error: 'down' }));
     ops = tracker.update(history, 200);
     expect(ops.find((o) => o.op === 1)).toMatchObject({ end: 160, outcome: 'ok' });
