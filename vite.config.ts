@@ -49,8 +49,42 @@ function prebootEntry(): Plugin[] {
   ];
 }
 
+/**
+ * The built app's Content-Security-Policy, as a meta tag (a static host may add none):
+ * scripts only from the app itself, no inline script and no eval; WebAssembly may compile
+ * ('wasm-unsafe-eval', for PGlite); workers from the app or blob URLs; inline styles stay
+ * allowed because React sets style attributes (positions in the diagrams). The dev server
+ * injects inline scripts of its own, so only the build gets it.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "style-src 'self' 'unsafe-inline'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join('; ');
+
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'replica-lab-csp',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler: (html) =>
+        html.replace(
+          /<head>/,
+          `<head>\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`,
+        ),
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), prebootEntry()],
+  plugins: [react(), prebootEntry(), contentSecurityPolicy()],
   // PGlite ships its own .wasm/.data files; pre-bundling breaks their loading.
   optimizeDeps: { exclude: ['@electric-sql/pglite'] },
   worker: { format: 'es' },

@@ -48,12 +48,15 @@ export {
   defaultReplicaSettings,
   MAX_LAG_MS,
   MAX_REPLICAS,
+  MAX_USERS,
   PRIMARY,
   replicaName,
   resolveSettings,
   SEED_FAILOVER_TIMELINE,
   type SettingsInput,
+  SNAPSHOT_USERS,
   STANDBY,
+  unknownUser,
 } from './cluster/settings.ts';
 export type { ClusterSnapshot, HistoryWindow, NodeSnapshot } from './cluster/snapshot.ts';
 export { type CommandOutcomes, modeCommand, modeOf as replicationModeOf, type OutcomeOf } from './commands/handlers.ts';
@@ -68,7 +71,15 @@ export {
   MODE_NAMES,
   SESSION_STORES,
 } from './commands/schema.ts';
-export { CommandError, issueText, parseCommand, shown, unknownActionText } from './commands/validate.ts';
+export {
+  CommandError,
+  issueText,
+  parseCommand,
+  settingsProblems,
+  shown,
+  unknownActionText,
+} from './commands/validate.ts';
+export { CONSOLE_MAX_ROWS, CONSOLE_MAX_TIMEOUT_S, CONSOLE_TIMEOUT_S } from './db/consolePolicy.ts';
 // Databases: what a platform (Node in-process, a browser worker) needs to host a node.
 export { formatLsn, parseLsn } from './db/lsn.ts';
 export { NodeCore } from './db/nodeCore.ts';
@@ -81,6 +92,8 @@ export {
 } from './db/schema.ts';
 export {
   type CapturedTxn,
+  type ConsoleLimits,
+  type ConsoleResult,
   type NodeHandle,
   type NodeRole,
   type QueryResult,

@@ -15,7 +15,8 @@ export function seedFromUrl(search: string): { seed?: number; error?: string } {
   if (raw === null) return {};
   const seed = parseSeed(raw);
   if (seed === undefined) {
-    return { error: `The link's seed "${raw}" is not a whole number of 0 or more, so the default seed is used.` };
+    const shown = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
+    return { error: `The link's seed "${shown}" is not a whole number of 0 or more, so the default seed is used.` };
   }
   return { seed };
 }

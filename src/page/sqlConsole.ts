@@ -9,7 +9,7 @@ import { currentLab } from './store.ts';
 
 /** What one node answered: its results (one per statement), or PostgreSQL's error. */
 export type SqlRun =
-  | { ok: true; node: string; at: number; results: QueryResult[] }
+  | { ok: true; node: string; at: number; results: QueryResult[]; rolledBack: boolean }
   | { ok: false; node: string; at: number; error: SqlErrorInfo };
 
 function asErrorInfo(err: unknown): SqlErrorInfo {
@@ -28,7 +28,7 @@ export async function runSql(nodes: readonly string[], text: string): Promise<Sq
   const at = lab.cluster.clock.now();
   const pending = nodes.map((node) =>
     lab.cluster.send({ do: 'sql', node, text }).then(
-      (results): SqlRun => ({ ok: true, node, at, results }),
+      ({ results, rolledBack }): SqlRun => ({ ok: true, node, at, results, rolledBack }),
       (err: unknown): SqlRun => ({ ok: false, node, at, error: asErrorInfo(err) }),
     ),
   );

@@ -105,12 +105,59 @@ describe('scenario validation', () => {
       version: 1,
       name: 'w',
       steps: [
-        { at: 100, do: 'placeOrder', user: 1, total: 1 },
+        { at: 100, do: 'placeOrder', user: 1001, total: 1 },
         { do: 'wait', ms: 400 },
-        { do: 'readOrders', user: 1 },
-        { at: 900, do: 'readOrders', user: 1 },
+        { do: 'readOrders', user: 1001 },
+        { at: 900, do: 'readOrders', user: 1001 },
       ],
     });
     expect(stepTimes(s.steps)).toEqual({ times: [100, 100, 500, 900], endMs: 900 });
+  });
+
+  it('names an unknown user and the valid range, and settings.users raises it', () => {
+    const file = (steps: unknown[], settings?: unknown) => ({
+      version: 1,
+      name: 'u',
+      ...(settings ? { settings } : {}),
+      steps,
+    });
+    const problemsOf = (f: unknown) => {
+      try {
+        parseScenario(f);
+        return [];
+      } catch (err) {
+        return (err as ScenarioError).problems;
+      }
+    };
+    expect(
+      problemsOf(
+        file([
+          { do: 'readOrders', user: 1001 },
+          { do: 'placeOrder', user: 7, total: 5 },
+        ]),
+      ),
+    ).toEqual([
+      'step 2 (placeOrder): field "user": there is no user 7 (users are 1000-1019; raise settings.users for more)',
+    ]);
+    expect(problemsOf(file([{ do: 'placeOrder', user: 1049, total: 5 }], { users: 50 }))).toEqual([]);
+    expect(problemsOf(file([{ do: 'placeOrder', user: 1050, total: 5 }], { users: 50 }))).toEqual([
+      'step 1 (placeOrder): field "user": there is no user 1050 (users are 1000-1049; raise settings.users for more)',
+    ]);
+    expect(problemsOf(file([{ do: 'startLoad', users: 30 }]))).toEqual([
+      'step 1 (startLoad): field "users": the shop has 20 users (raise settings.users for more)',
+    ]);
+  });
+
+  it('treats a file as data: HTML in a note stays text, a huge or deeply nested file is refused with a reason', () => {
+    const note = '<img src=x onerror=alert(1)><script>alert(2)</script>';
+    const s = parseScenario({ version: 1, name: '<b>n</b>', steps: [{ do: 'wait', ms: 1, note }] });
+    expect(s.steps[0].note).toBe(note);
+    expect(s.name).toBe('<b>n</b>');
+    const huge = JSON.stringify({ version: 1, name: 'x', steps: [{ do: 'wait', ms: 1, note: 'a'.repeat(3_000_000) }] });
+    expect(() => parseScenarioText(huge, 'huge.json')).toThrow(
+      'huge.json is 3.0 MB; a scenario file may be at most 2 MB',
+    );
+    const deep = `{"version":1,"name":"d","steps":[{"do":"wait","ms":1,"note":${'['.repeat(5000)}${']'.repeat(5000)}}]}`;
+    expect(() => parseScenarioText(deep, 'deep.json')).toThrow('deep.json nests objects and arrays more than 32 deep');
   });
 });

@@ -11,7 +11,10 @@ import {
   issueText,
   MAX_LAG_MS,
   MAX_REPLICAS,
+  MAX_USERS,
   parseStandbyNames,
+  SNAPSHOT_USERS,
+  settingsProblems,
   shown,
   unknownActionText,
 } from '../engine/index.ts';
@@ -66,6 +69,8 @@ export const SettingsSchema = z.strictObject({
   readMs: ms.optional(),
   restartMs: ms.optional(),
   appServers: z.number().int().min(1).max(5).optional(),
+  /** How many customers the shop has: user ids 1000 and up (default 20). */
+  users: z.number().int().min(1).max(MAX_USERS, `at most ${MAX_USERS} users`).optional(),
   /** RDS Multi-AZ: add a hidden synchronous standby that failover promotes. */
   standby: z.boolean().optional(),
   healthCheck: z
@@ -132,10 +137,17 @@ function validateStep(raw: unknown, index: number, problems: string[]): Step | u
 /** Which setRywStrategy parameter belongs to which strategy. */
 const STRATEGY_PARAMETERS = { windowMs: 'time-window', timeoutMs: 'lsn-wait', maxLagMs: 'lag-aware' } as const;
 
-function checkSteps(steps: Step[], replicas: number, appServers: number, standby: boolean, problems: string[]): void {
+function checkSteps(steps: Step[], settings: ScenarioSettings | undefined, problems: string[]): void {
+  const replicas = settings?.replicas ?? 3;
+  const appServers = settings?.appServers ?? 3;
+  const standby = settings?.standby ?? false;
   let previousAt = 0;
   steps.forEach((step, i) => {
     const where = `step ${i + 1} (${step.do})`;
+    const command = stepCommand(step);
+    for (const p of command ? settingsProblems(command, settings?.users ?? SNAPSHOT_USERS) : []) {
+      problems.push(`${where}: ${p}`);
+    }
     if ('node' in step && step.node === 'standby' && !standby) {
       problems.push(`${where}: field "node": there is no "standby" in this scenario (set "settings.standby": true)`);
     }
@@ -222,7 +234,7 @@ export function parseScenario(input: unknown): Scenario {
   }
   if (problems.length === 0) {
     const settings = shape.data.settings;
-    checkSteps(steps as Step[], replicas, settings?.appServers ?? 3, settings?.standby ?? false, problems);
+    checkSteps(steps as Step[], settings, problems);
   }
   if (problems.length > 0) throw new ScenarioError(problems);
   return { ...shape.data, version: SCENARIO_VERSION, steps: steps as Step[] };
@@ -230,13 +242,42 @@ export function parseScenario(input: unknown): Scenario {
 
 /** Parses scenario text (a file's contents); JSON syntax errors are reported clearly too. */
 export function parseScenarioText(text: string, source = 'scenario'): Scenario {
+  if (text.length > MAX_SCENARIO_BYTES) throw new ScenarioError([tooLarge(source, text.length)]);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
     throw new ScenarioError([`${source} is not valid JSON: ${(err as Error).message}`]);
   }
+  if (depthOf(json) > MAX_SCENARIO_DEPTH) {
+    throw new ScenarioError([
+      `${source} nests objects and arrays more than ${MAX_SCENARIO_DEPTH} deep; a scenario needs 4, so this is not one`,
+    ]);
+  }
   return parseScenario(json);
+}
+
+/** A scenario file larger than this is refused before it is parsed (the presets are a few kB). */
+export const MAX_SCENARIO_BYTES = 2_000_000;
+/** How deep objects and arrays may nest in a scenario file. */
+export const MAX_SCENARIO_DEPTH = 32;
+
+export function tooLarge(source: string, bytes: number): string {
+  return `${source} is ${(bytes / 1e6).toFixed(1)} MB; a scenario file may be at most ${MAX_SCENARIO_BYTES / 1e6} MB`;
+}
+
+/** How deeply `value` nests (without recursion, so a hostile file cannot overflow the stack). */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (v === null || typeof v !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_SCENARIO_DEPTH) return deepest;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 /** Engine time at which each step runs: `at`, or right after the previous step (and its wait). */

@@ -43,10 +43,11 @@ describe('replication on real PGlite nodes', () => {
     expect(ack.xid).toBeGreaterThan(0);
     expect(ack.lsn).toBe(write.lsn);
     // The primary's WAL really is at or past the entry's LSN.
-    const [[wal]] = await settle(
-      c,
-      c.send({ do: 'sql', node: 'primary', text: 'SELECT pg_current_wal_insert_lsn()::text AS lsn' }),
-    );
+    const [
+      {
+        results: [wal],
+      },
+    ] = await settle(c, c.send({ do: 'sql', node: 'primary', text: 'SELECT pg_current_wal_insert_lsn()::text AS lsn' }));
     expect(parseLsn(String(wal.rows[0].lsn))).toBeGreaterThanOrEqual(ack.lsn);
 
     // At 200 ms the entry is on every link, with its send and arrival times.
@@ -131,9 +132,10 @@ describe('replication on real PGlite nodes', () => {
         text: 'UPDATE inventory SET quantity = quantity - 3 WHERE product_id IN (1, 2); DELETE FROM orders WHERE user_id = 1003',
       }),
     );
-    // The app's inserts (captured from RETURNING) and console writes (triggers) alternate.
+    // The app's inserts (captured from RETURNING) and console writes (triggers) alternate; the
+    // console autocommits as psql does, so its UPDATE and DELETE are two transactions.
     await settle(c, c.send({ do: 'placeOrder', user: 1003, total: 8 }));
-    expect(c.getSnapshot().log.headIndex).toBe(4);
+    expect(c.getSnapshot().log.headIndex).toBe(5);
     await c.clock.advance(100);
     expect((await c.converged()).differing).toEqual(['replica-1', 'replica-3']);
     expect(await c.drain()).toBe(true);
@@ -143,7 +145,7 @@ describe('replication on real PGlite nodes', () => {
       c,
       c.send({ do: 'sql', node: 'replica-3', text: 'SELECT quantity FROM inventory WHERE product_id = 1' }),
     );
-    expect(rows[0].rows[0].quantity).toBe(97);
+    expect(rows.results[0].rows[0].quantity).toBe(97);
   });
 
   it("rejects a write on a replica with PostgreSQL's read-only error and changes nothing", async () => {
@@ -165,7 +167,11 @@ describe('replication on real PGlite nodes', () => {
       error: 'cannot execute INSERT in a read-only transaction',
       code: '25006',
     });
-    const [[count]] = await settle(
+    const [
+      {
+        results: [count],
+      },
+    ] = await settle(
       c,
       c.send({ do: 'sql', node: 'replica-2', text: 'SELECT count(*)::int AS n FROM orders' }),
     );

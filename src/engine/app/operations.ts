@@ -27,6 +27,21 @@ export const EPOCH_MS = Date.UTC(2025, 10, 17, 10, 0, 0);
 /** What a client sees when the server is down: libpq's connection error. */
 export const CONNECTION_REFUSED = 'could not connect to server: Connection refused';
 
+/** What a client sees while a restarted node is still in crash recovery (SQLSTATE 57P03). */
+export const NOT_YET_ACCEPTING = {
+  message: 'the database system is not yet accepting connections',
+  code: '57P03',
+  severity: 'FATAL',
+  detail: 'Consistent recovery state has not been yet reached.',
+} as const;
+
+/** Why a client cannot reach `status`'s node, as its driver reports it: [message, SQLSTATE]. */
+export function unreachable(status: NodeStatus): [string, string | undefined] {
+  return status === 'recovering'
+    ? [NOT_YET_ACCEPTING.message, NOT_YET_ACCEPTING.code]
+    : [CONNECTION_REFUSED, undefined];
+}
+
 /** Shown with an order when the optimistic-UI strategy is on (the seed's solution 3). */
 export const OPTIMISTIC_MESSAGE = 'Order placed! It may take a few seconds to appear in your order history.';
 
@@ -148,7 +163,7 @@ export class ClientOperations {
           host.history.record({ type: 'write.fail', op, node, error, code });
           return { op, ok: false, node, ...via, error, code };
         });
-      if (host.statusOf(node) !== 'up') return fail(CONNECTION_REFUSED);
+      if (host.statusOf(node) !== 'up') return fail(...unreachable(host.statusOf(node)));
       try {
         const result = await host.db(node).insert('orders', [order]);
         const [entry] = host.commit(result.txns, result.endLsn, node);
@@ -316,7 +331,7 @@ export class ClientOperations {
         host.history.record({ type: 'read.fail', op, node, error, code });
         return { op, ok: false, node, ...routed, orderIds: [], error, code };
       });
-    if (host.statusOf(node) !== 'up') return fail(CONNECTION_REFUSED);
+    if (host.statusOf(node) !== 'up') return fail(...unreachable(host.statusOf(node)));
     const { timeline, entry, lsn: replayLsn } = host.positionOf(node);
     const lagMs = host.behindMsOf(node);
     try {

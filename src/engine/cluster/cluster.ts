@@ -16,7 +16,7 @@ import { LoadGenerator } from '../app/loadGenerator.ts';
 import { ClientOperations } from '../app/operations.ts';
 import { createHandlers, type Handlers, type OutcomeOf } from '../commands/handlers.ts';
 import type { Command, CommandName, CommandOf } from '../commands/schema.ts';
-import { parseCommand } from '../commands/validate.ts';
+import { CommandError, parseCommand, settingsProblems } from '../commands/validate.ts';
 import type { NodeHandle, NodeRole } from '../db/types.ts';
 import { createFailoverActor, type FailoverActor } from '../failover/failoverActor.ts';
 import { FailoverOrchestrator } from '../failover/orchestrator.ts';
@@ -274,6 +274,8 @@ export class Cluster {
     let checked: Command;
     try {
       checked = parseCommand(command);
+      const problems = settingsProblems(checked, this.settings.users);
+      if (problems.length) throw new CommandError(problems.map((p) => `${checked.do}: ${p}`));
     } catch (err) {
       return Promise.reject(err);
     }

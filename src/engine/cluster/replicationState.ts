@@ -7,6 +7,7 @@
  */
 
 import { parseLsn } from '../db/lsn.ts';
+import { shopUsersSql } from '../db/schema.ts';
 import type { CapturedTxn, NodeHandle, NodeRole, SqlError } from '../db/types.ts';
 import { type LogEntry, PrimaryLog } from '../replication/primaryLog.ts';
 import { ReplicaStream, type Shipment } from '../replication/replicaStream.ts';
@@ -14,7 +15,7 @@ import type { VirtualClock } from '../sim/clock.ts';
 import type { History } from '../sim/history.ts';
 import type { SeededRandom } from '../sim/random.ts';
 import type { NodeStatus } from './clusterMachine.ts';
-import type { ClusterSettings, ReplicaSettings } from './settings.ts';
+import { type ClusterSettings, type ReplicaSettings, SNAPSHOT_USERS } from './settings.ts';
 
 /** What replication needs to know of the rest of the cluster. */
 export interface ReplicationHost {
@@ -62,6 +63,8 @@ export class ReplicationState {
     nodes.forEach(([name], i) => {
       this.dbs.set(name, (booted[i] as PromiseFulfilledResult<NodeHandle>).value);
     });
+    const { users } = this.host.settings;
+    if (users !== SNAPSHOT_USERS) await Promise.all([...this.dbs.values()].map((db) => db.exec(shopUsersSql(users))));
     const lsn = await this.currentWalLsn(nodes[0][0]);
     this.log = new PrimaryLog(lsn);
     for (const r of replicas) this.streams.set(r.name, this.makeStream(r.name, r.settings, lsn, 0));
@@ -195,13 +198,15 @@ export class ReplicationState {
     return caughtUp();
   }
 
-  /** Whether every replica's tables equal the primary's, row for row. */
+  /** Whether every replica's schema and tables equal the primary's, row for row (DDL replicates too). */
   async converged(primary: string): Promise<{ converged: boolean; differing: string[] }> {
-    const expected = JSON.stringify(await this.dumpTablesNow(primary));
+    const dump = async (node: string) => {
+      await this.streams.get(node)?.writeReplayed();
+      return JSON.stringify(await this.db(node).dumpDatabase());
+    };
+    const expected = await dump(primary);
     const differing: string[] = [];
-    for (const name of this.replicaNames()) {
-      if (JSON.stringify(await this.dumpTablesNow(name)) !== expected) differing.push(name);
-    }
+    for (const name of this.replicaNames()) if ((await dump(name)) !== expected) differing.push(name);
     return { converged: differing.length === 0, differing };
   }
 

@@ -21,6 +21,8 @@ export interface ClusterSettings {
   seed: number;
   /** Number of read replicas, 1-5 (the seed has 3). */
   replicas: number;
+  /** The shop's customers: user ids FIRST_USER .. FIRST_USER + users - 1 (the snapshot has 20). */
+  users: number;
   /** Per replica, in order replica-1, replica-2, ... */
   replicaSettings: ReplicaSettings[];
   /** Time from a client's write reaching the primary to its acknowledgement (local commit). */
@@ -62,6 +64,16 @@ export const DEFAULT_FAILOVER_TIMINGS: FailoverTimings = {
 };
 
 export const MAX_REPLICAS = 5;
+/** The seed's user ids start here; the snapshot holds SNAPSHOT_USERS of them. */
+export const FIRST_USER = 1000;
+export const SNAPSHOT_USERS = 20;
+export const MAX_USERS = 10_000;
+
+/** Why `user` is not one of the shop's customers, or undefined when it is. */
+export function unknownUser(user: number, users: number): string | undefined {
+  if (Number.isInteger(user) && user >= FIRST_USER && user < FIRST_USER + users) return undefined;
+  return `there is no user ${user} (users are ${FIRST_USER}-${FIRST_USER + users - 1}; raise settings.users for more)`;
+}
 export const MAX_LAG_MS = 10_000;
 
 /** The seed's failover story: 3 missed checks 1.5 s apart (dead at 5 s), elect 5 s, promote 5 s, DNS 5 s: writes resume at 20 s. */
@@ -101,6 +113,7 @@ export interface SettingsInput {
   healthCheck?: Partial<HealthCheckSettings>;
   failoverTimings?: Partial<FailoverTimings>;
   standby?: boolean;
+  users?: number;
 }
 
 function perReplica(value: number | number[] | undefined, index: number): number | undefined {
@@ -131,6 +144,7 @@ export function resolveSettings(input: SettingsInput = {}): ClusterSettings {
     analyticsCostMs: input.analyticsCostMs ?? 200,
     capacityOpsPerSec: input.capacityOpsPerSec ?? 10_000,
     standby: input.standby ?? false,
+    users: input.users ?? SNAPSHOT_USERS,
     standbySettings: { lagMs: 2, jitterMs: 0, applyDelayMs: 0, applyRatePerSec: 5000 },
     healthCheck: { ...DEFAULT_HEALTH_CHECK, ...input.healthCheck },
     failoverTimings: { ...DEFAULT_FAILOVER_TIMINGS, ...input.failoverTimings },

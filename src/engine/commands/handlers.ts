@@ -7,8 +7,9 @@
 import type { AppTier } from '../app/appTier.ts';
 import type { LoadGenerator } from '../app/loadGenerator.ts';
 import type { ClientOperations, ReadOutcome, WriteOutcome } from '../app/operations.ts';
-import { CONNECTION_REFUSED } from '../app/operations.ts';
+import { CONNECTION_REFUSED, NOT_YET_ACCEPTING } from '../app/operations.ts';
 import type { ClusterMachineEvent, NodeStatus, Role } from '../cluster/clusterMachine.ts';
+import { CONSOLE_MAX_ROWS, CONSOLE_MAX_TIMEOUT_S, CONSOLE_TIMEOUT_S } from '../db/consolePolicy.ts';
 import { type CapturedTxn, type NodeHandle, type QueryResult, SqlError, type WalRecord } from '../db/types.ts';
 import type { FailoverEvent } from '../failover/failoverMachine.ts';
 import type { FailoverOrchestrator } from '../failover/orchestrator.ts';
@@ -57,7 +58,7 @@ export interface CommandOutcomes {
   readOrders: ReadOutcome;
   browse: ReadOutcome;
   analyticsQuery: ReadOutcome;
-  sql: QueryResult[];
+  sql: SqlOutcome;
   inspectWal: WalRecord[];
 }
 export type OutcomeOf<K extends CommandName> = K extends keyof CommandOutcomes ? CommandOutcomes[K] : undefined;
@@ -229,22 +230,31 @@ export function createHandlers(host: CommandHost): Handlers {
   } as Handlers;
 }
 
+/** What a console run answered: one result per statement, and whether it ended inside a transaction it opened. */
+export interface SqlOutcome {
+  results: QueryResult[];
+  /** The run left a transaction open: it was rolled back, as when a session ends. */
+  rolledBack: boolean;
+}
+
+/** The console's limits (consolePolicy.ts). */
+const CONSOLE_LIMITS = { maxRows: CONSOLE_MAX_ROWS, timeoutS: CONSOLE_TIMEOUT_S, maxTimeoutS: CONSOLE_MAX_TIMEOUT_S };
+
 /**
- * SQL typed into a node's console. On the primary it is a client write like any other
- * (captured and replicated); on a replica it runs read-only, so a write fails with
- * PostgreSQL's own error. Errors are PostgreSQL's, as SqlError.
+ * SQL typed into a node's console, run as one session that ends with the run
+ * (NodeHandle.console). On the primary what it commits is captured and replicated, DDL
+ * included; a replica answers as a hot standby. Errors are PostgreSQL's, as SqlError.
  */
-async function runSql(host: CommandHost, node: string, text: string): Promise<QueryResult[]> {
+async function runSql(host: CommandHost, node: string, text: string): Promise<SqlOutcome> {
   const name = host.resolve(node);
-  if (host.statusOf(name) !== 'up') throw new SqlError({ message: CONNECTION_REFUSED, severity: 'FATAL' });
-  if (name !== host.primaryName() && host.roleOf(name) !== 'primary') {
-    await host.streams.get(name)?.writeReplayed();
-    return host.db(name).exec(text);
-  }
+  const status = host.statusOf(name);
+  if (status === 'recovering') throw new SqlError({ ...NOT_YET_ACCEPTING });
+  if (status !== 'up') throw new SqlError({ message: CONNECTION_REFUSED, severity: 'FATAL' });
+  await host.streams.get(name)?.writeReplayed();
   try {
-    const result = await host.db(name).write(text);
-    host.commit(result.txns, result.endLsn, name);
-    return result.results;
+    const result = await host.db(name).console(text, CONSOLE_LIMITS);
+    if (result.txns.length > 0) host.commit(result.txns, result.endLsn, name);
+    return { results: result.results, rolledBack: result.rolledBack };
   } catch (err) {
     if (err instanceof SqlError) host.commitCaptured(err, name);
     throw err;

@@ -8,9 +8,13 @@
  */
 import { z } from 'zod';
 import { READ_POLICIES, RYW_STRATEGIES } from '../app/routing.ts';
-import { MAX_LAG_MS } from '../cluster/settings.ts';
+import { MAX_LAG_MS, MAX_USERS } from '../cluster/settings.ts';
 import { PROMOTION_POLICIES } from '../failover/candidate.ts';
 import { SYNC_LEVELS } from '../replication/modes.ts';
+
+// The page runs under a Content-Security-Policy without 'unsafe-eval': zod must not compile
+// its parsers with new Function (it would only fall back, but the attempt is a violation).
+z.config({ jitless: true });
 
 const NODE_NAME = /^(primary|current-primary|standby|replica-[1-9]\d*)$/;
 /** Nodes with a replication link: the read replicas, and the Multi-AZ standby. */
@@ -64,7 +68,8 @@ export const COMMANDS = {
     do: z.literal('startLoad'),
     writesPerSec: perSec.optional(),
     readsPerSec: perSec.optional(),
-    users: z.number().int().min(1).max(20, 'the shop has 20 users (1000-1019)').optional(),
+    /** Simulated users, ids 1000 and up; at most the shop's customers (settings.users, 20 by default). */
+    users: z.number().int().min(1).max(MAX_USERS, `at most ${MAX_USERS} users`).optional(),
   }),
   stopLoad: z.strictObject({ do: z.literal('stopLoad') }),
   partition: z.strictObject({ do: z.literal('partition'), node }),

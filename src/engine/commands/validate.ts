@@ -5,6 +5,7 @@
  * with these same sentences.
  */
 import type { z } from 'zod';
+import { unknownUser } from '../cluster/settings.ts';
 import { COMMAND_NAMES, COMMANDS, type Command } from './schema.ts';
 
 export class CommandError extends Error {
@@ -54,6 +55,23 @@ export function unknownActionText(action: unknown, known: readonly string[]): st
     `${action === undefined ? 'missing "do"' : `unknown action "do": ${shown(action)}`}` +
     `${guess ? ` (did you mean "${guess}"?)` : ''}; actions: ${known.join(', ')}`
   );
+}
+
+/**
+ * Problems a valid command has on a cluster with `users` customers: a user id the shop
+ * does not have (its orders would fail on the foreign key, far from the typo), or more
+ * load users than customers. Sentences as `parseCommand`'s, without the command name.
+ */
+export function settingsProblems(command: Command, users: number): string[] {
+  const problems: string[] = [];
+  if ('user' in command && command.user !== undefined) {
+    const why = unknownUser(command.user, users);
+    if (why) problems.push(`field "user": ${why}`);
+  }
+  if (command.do === 'startLoad' && command.users !== undefined && command.users > users) {
+    problems.push(`field "users": the shop has ${users} users (raise settings.users for more)`);
+  }
+  return problems;
 }
 
 /** Validates a value as a command; throws CommandError naming every problem. */

@@ -24,11 +24,16 @@ export function jsonLiteral(value: unknown): string {
   return `'${JSON.stringify(value).replaceAll("'", "''")}'::jsonb`;
 }
 
-function keyMatch(table: string, alias: string, key: Record<string, unknown>): string {
+/** Null-safe comparison for whole-row keys (a learner's table without a primary key); `=` for keys, so indexes serve. */
+function keyMatch(table: string, alias: string, key: Record<string, unknown>, fullRow: boolean): string {
+  const op = fullRow ? 'IS NOT DISTINCT FROM' : '=';
   return Object.keys(key)
-    .map((k) => `${quoteIdent(table)}.${quoteIdent(k)} = ${alias}.${quoteIdent(k)}`)
+    .map((k) => `${quoteIdent(table)}.${quoteIdent(k)} ${op} ${alias}.${quoteIdent(k)}`)
     .join(' AND ');
 }
+
+/** Whether a change's key is the whole old row (see RowChange.key). */
+const isFullRow = (c: RowChange) => c.oldRow !== null && Object.keys(c.key).length === Object.keys(c.oldRow).length;
 
 function insertRun(table: string, run: RowChange[]): string {
   const t = quoteIdent(table);
@@ -38,7 +43,7 @@ function insertRun(table: string, run: RowChange[]): string {
 function deleteRun(table: string, run: RowChange[]): string {
   const t = quoteIdent(table);
   const keys = run.map((c) => c.key);
-  return `DELETE FROM ${t} USING jsonb_populate_recordset(NULL::${t}, ${jsonLiteral(keys)}) AS k WHERE ${keyMatch(table, 'k', keys[0])};`;
+  return `DELETE FROM ${t} USING jsonb_populate_recordset(NULL::${t}, ${jsonLiteral(keys)}) AS k WHERE ${keyMatch(table, 'k', keys[0], isFullRow(run[0]))};`;
 }
 
 function updateOne(table: string, change: RowChange): string {
@@ -46,7 +51,7 @@ function updateOne(table: string, change: RowChange): string {
   const cols = Object.keys(change.newRow ?? {})
     .map(quoteIdent)
     .join(', ');
-  return `UPDATE ${t} SET (${cols}) = (SELECT ${cols} FROM jsonb_populate_record(NULL::${t}, ${jsonLiteral(change.newRow)})) FROM jsonb_populate_record(NULL::${t}, ${jsonLiteral(change.key)}) AS k WHERE ${keyMatch(table, 'k', change.key)};`;
+  return `UPDATE ${t} SET (${cols}) = (SELECT ${cols} FROM jsonb_populate_record(NULL::${t}, ${jsonLiteral(change.newRow)})) FROM jsonb_populate_record(NULL::${t}, ${jsonLiteral(change.key)}) AS k WHERE ${keyMatch(table, 'k', change.key, isFullRow(change))};`;
 }
 
 /** Groups consecutive changes of the same table and operation, keeping order. */
@@ -65,7 +70,8 @@ export function applyBatchSql(txns: CapturedTxn[]): string {
   const statements: string[] = [];
   for (const run of changeRuns(txns.flatMap((t) => t.changes))) {
     const { table, op } = run[0];
-    if (op === 'TRUNCATE') statements.push(`TRUNCATE ${quoteIdent(table)} CASCADE;`);
+    if (op === 'DDL') statements.push(`${run[0].sql};`, 'SELECT replica_lab.install_triggers();');
+    else if (op === 'TRUNCATE') statements.push(`TRUNCATE ${quoteIdent(table)} CASCADE;`);
     else if (op === 'INSERT') statements.push(insertRun(table, run));
     else if (op === 'DELETE') statements.push(deleteRun(table, run));
     else statements.push(updateOne(table, run[0]));

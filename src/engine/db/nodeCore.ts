@@ -6,10 +6,13 @@
  */
 import type { PGliteInterface } from '@electric-sql/pglite';
 import { applyBatchSql, quoteIdent, sqlLiteral } from './applySql.ts';
+import { refusalOf, splitStatements } from './consolePolicy.ts';
 import { formatLsn, parseLsn } from './lsn.ts';
 import { REPLICATED_TABLES, TAKE_CAPTURED_SQL } from './schema.ts';
 import {
   type CapturedTxn,
+  type ConsoleLimits,
+  type ConsoleResult,
   type NodeHandle,
   type NodeRole,
   type QueryResult,
@@ -36,6 +39,36 @@ function toResult(r: { rows: unknown[]; fields: { name: string }[]; affectedRows
   };
 }
 
+/** The public schema's shape (columns, indexes, sequences) and its tables, in a stable order. */
+const DATABASE_SHAPE_SQL = `SELECT
+  (SELECT coalesce(jsonb_agg(x ORDER BY x::text), '[]') FROM (
+     SELECT jsonb_build_object('table', table_name, 'column', column_name, 'type', data_type,
+                               'nullable', is_nullable, 'default', column_default) AS x
+       FROM information_schema.columns WHERE table_schema = 'public'
+     UNION ALL SELECT jsonb_build_object('index', indexname, 'def', indexdef) FROM pg_indexes WHERE schemaname = 'public'
+     UNION ALL SELECT jsonb_build_object('sequence', sequence_name) FROM information_schema.sequences WHERE sequence_schema = 'public'
+  ) AS s) AS schema,
+  (SELECT coalesce(array_agg(c.relname::text ORDER BY c.relname), '{}') FROM pg_class c
+     JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')) AS tables`;
+
+/** At most `maxRows` rows of a result; the rest counted. */
+function capped(r: QueryResult, maxRows: number): QueryResult {
+  return r.rows.length <= maxRows ? r : { ...r, rows: r.rows.slice(0, maxRows), omittedRows: r.rows.length - maxRows };
+}
+
+/** Whether an explicit transaction is open after `statement` (BEGIN opens one; COMMIT, ROLLBACK, END, ABORT close it). */
+function transactionOpenAfter(statement: string, open: boolean): boolean {
+  const words = statement
+    .replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ')
+    .trim()
+    .toLowerCase()
+    .split(/\s+/);
+  if (words[0] === 'begin' || (words[0] === 'start' && words[1] === 'transaction')) return true;
+  if (['commit', 'end', 'abort'].includes(words[0])) return false;
+  if (words[0] === 'rollback' && words[1] !== 'to') return false;
+  return open;
+}
+
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
@@ -45,16 +78,19 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 }
 
 type Row = Record<string, unknown>;
-/** One captured statement: `[xid, lsn, table, op, rows]`; UPDATE rows are `[old, new]`. */
-type CapturedStatement = [number, string, string, RowChange['op'], Row[] | [Row, Row][]];
+/** One captured statement: `[xid, lsn, table, op, rows]`; UPDATE rows are `[old, new]`; DDL carries its text. */
+type CapturedStatement = [number, string, string, RowChange['op'], Row[] | [Row, Row][] | string];
 
 const TABLE_KEYS = new Map(REPLICATED_TABLES.map((t) => [t.name, t.key]));
 
+/** The shop's tables by their primary key; a table the learner created by its whole row (REPLICA IDENTITY FULL). */
 function keyOf(table: string, row: Row): Row {
-  return Object.fromEntries((TABLE_KEYS.get(table) ?? []).map((k) => [k, row[k]]));
+  const key = TABLE_KEYS.get(table);
+  return key ? Object.fromEntries(key.map((k) => [k, row[k]])) : { ...row };
 }
 
-function toChanges(table: string, op: RowChange['op'], rows: Row[] | [Row, Row][]): RowChange[] {
+function toChanges(table: string, op: RowChange['op'], rows: Row[] | [Row, Row][] | string): RowChange[] {
+  if (op === 'DDL') return [{ table, op, key: {}, oldRow: null, newRow: null, sql: rows as string }];
   if (op === 'TRUNCATE') return [{ table, op, key: {}, oldRow: null, newRow: null }];
   if (op === 'UPDATE')
     return (rows as [Row, Row][]).map(([oldRow, newRow]) => ({ table, op, key: keyOf(table, oldRow), oldRow, newRow }));
@@ -81,6 +117,9 @@ export function groupCaptured(statements: CapturedStatement[], endLsn: number): 
 export class NodeCore implements NodeHandle {
   /** Whether the capture triggers are on for this session (see CAPTURE_ON in schema.ts). */
   private triggersOn = true;
+  private role: NodeRole = 'primary';
+  /** The last replicated transaction applied (a replica's pg_last_wal_replay_lsn()). */
+  private replayLsn = '';
 
   private constructor(private readonly pg: Pg) {}
 
@@ -119,9 +158,75 @@ export class NodeCore implements NodeHandle {
   }
 
   async setRole(role: NodeRole): Promise<void> {
-    // A hot standby refuses every write with PostgreSQL's read-only error; PGlite has no
-    // recovery mode, so replicas run with read-only transactions by default instead.
-    await this.pg.exec(`SET default_transaction_read_only = ${role === 'replica' ? 'on' : 'off'}`);
+    this.role = role;
+    await this.pg.exec(this.roleSql());
+  }
+
+  /**
+   * A hot standby refuses every write with PostgreSQL's read-only error; PGlite has no
+   * recovery mode, so a replica's session is read-only by default, its guard triggers are
+   * armed (`replica_lab.role`), and its search path answers pg_is_in_recovery() as a
+   * standby does (schema.ts, NODE_FUNCTIONS_SQL).
+   */
+  private roleSql(): string {
+    const replica = this.role === 'replica';
+    return [
+      `SET default_transaction_read_only = ${replica ? 'on' : 'off'};`,
+      `SET replica_lab.role = '${this.role}';`,
+      // After public, so unqualified CREATEs still land in public; before pg_catalog, so the shadows win.
+      `SET search_path = "$user", public, ${replica ? 'replica_lab_standby, ' : ''}pg_catalog;`,
+      `SET replica_lab.replay_lsn = '${replica ? this.replayLsn : ''}';`,
+    ].join('\n');
+  }
+
+  async console(sql: string, limits: ConsoleLimits): Promise<ConsoleResult> {
+    const statements = splitStatements(sql);
+    for (const s of statements) {
+      const refused = refusalOf(s.text, this.role);
+      if (refused) throw new SqlError({ ...refused, position: String(s.offset + 1) });
+    }
+    const results: QueryResult[] = [];
+    let open = false;
+    try {
+      const setup = [
+        this.role === 'primary' ? this.captureMode(true) : '',
+        `SET statement_timeout = '${limits.timeoutS}s';`,
+        `SET replica_lab.max_timeout_s = '${limits.maxTimeoutS}';`,
+        `SET search_path = "$user", public, replica_lab_console, ${this.role === 'replica' ? 'replica_lab_standby, ' : ''}pg_catalog;`,
+      ];
+      await this.pg.exec(setup.join('\n'));
+      for (const s of statements) {
+        try {
+          // One statement per call: the DDL capture logs current_query(), which is then just this statement.
+          results.push(...(await this.pg.exec(s.text)).map((r) => capped(toResult(r), limits.maxRows)));
+        } catch (err) {
+          const info = toSqlErrorInfo(err);
+          if (info.position) info.position = String(Number(info.position) + s.offset);
+          throw new SqlError(info);
+        }
+        open = transactionOpenAfter(s.text, open);
+        // Recovery keeps every transaction read-only, whatever the session's default says.
+        if (this.role === 'replica') await this.pg.exec('SET default_transaction_read_only = on');
+      }
+      return { results, ...(await this.endSession()), rolledBack: open };
+    } catch (err) {
+      const error = err instanceof SqlError ? err : new SqlError(toSqlErrorInfo(err));
+      throw Object.assign(error, { captured: await this.endSession() });
+    }
+  }
+
+  /**
+   * Ends a console run as a session ends: a transaction it left open is rolled back, what
+   * committed is taken, and settings, temporary objects, prepared statements and locks go
+   * (DISCARD ALL); then the node's own session state comes back.
+   */
+  private async endSession(): Promise<{ txns: CapturedTxn[]; endLsn: number }> {
+    await this.pg.exec('ROLLBACK').catch(() => undefined);
+    const taken = await this.takeCaptured();
+    await this.pg.exec('DISCARD ALL');
+    this.triggersOn = true;
+    await this.pg.exec(this.roleSql());
+    return taken;
   }
 
   /**
@@ -174,7 +279,8 @@ export class NodeCore implements NodeHandle {
     if (txns.length === 0) return Promise.resolve();
     return guarded(async () => {
       try {
-        await this.pg.exec(applyBatchSql(txns));
+        this.replayLsn = formatLsn(txns[txns.length - 1].lsn);
+        await this.pg.exec(`${applyBatchSql(txns)}\nSET replica_lab.replay_lsn = '${this.replayLsn}';`);
       } catch (err) {
         await this.pg.exec('ROLLBACK').catch(() => undefined);
         throw err;
@@ -218,6 +324,27 @@ export class NodeCore implements NodeHandle {
         out[t.name] = (results[i].rows[0] as { rows: Record<string, unknown>[] }).rows;
       });
       return out;
+    });
+  }
+
+  dumpDatabase(): Promise<{ schema: Record<string, unknown>[]; tables: Record<string, Record<string, unknown>[]> }> {
+    return guarded(async () => {
+      const shape = await this.pg.query<{ schema: Record<string, unknown>[]; tables: string[] }>(DATABASE_SHAPE_SQL);
+      const { schema, tables } = shape.rows[0];
+      const rows = tables.length
+        ? await this.pg.exec(
+            tables
+              .map(
+                (t) =>
+                  `SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY to_jsonb(x)::text), '[]') AS rows FROM ${quoteIdent(t)} AS x;`,
+              )
+              .join('\n'),
+          )
+        : [];
+      return {
+        schema,
+        tables: Object.fromEntries(tables.map((t, i) => [t, (rows[i].rows[0] as { rows: Row[] }).rows])),
+      };
     });
   }
 

@@ -97,6 +97,22 @@ export function sampleRowsSql(): string {
 }
 
 /**
+ * SQL that makes the shop have `users` customers instead of the snapshot's 20 (run on
+ * every node at boot, before replication starts, triggers off so nothing is captured);
+ * the new users follow the sample rows' pattern.
+ */
+export function shopUsersSql(users: number): string {
+  const first = 1000;
+  const body =
+    users > 20
+      ? `INSERT INTO users SELECT g, 'User ' || g, 'user' || g || '@example.com',
+           (ARRAY['${REGIONS.join("','")}'])[(g - ${first}) % ${REGIONS.length} + 1]
+         FROM generate_series(${first + 20}, ${first + users - 1}) AS g;`
+      : `DELETE FROM users WHERE user_id >= ${first + users};`;
+  return `BEGIN READ WRITE;\nSET LOCAL session_replication_role = replica;\n${body}\nCOMMIT;`;
+}
+
+/**
  * Change capture: statement-level AFTER triggers with transition tables on every
  * replicated table append the statement's row images, the transaction id and the WAL
  * insert position to a session setting (`replica_lab.captured`), in the same transaction

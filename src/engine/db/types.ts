@@ -6,11 +6,18 @@
 /** One row change captured on the primary, in the order it happened. */
 export interface RowChange {
   table: string;
-  op: 'INSERT' | 'UPDATE' | 'DELETE' | 'TRUNCATE';
-  /** Primary-key columns and their values (the old key for UPDATE and DELETE; {} for TRUNCATE). */
+  /** DDL: a schema change, replayed by running its statement (`sql`) on the replica. */
+  op: 'INSERT' | 'UPDATE' | 'DELETE' | 'TRUNCATE' | 'DDL';
+  /**
+   * Primary-key columns and their values (the old key for UPDATE and DELETE; {} for
+   * TRUNCATE and DDL). For a table the learner created, the whole old row (as PostgreSQL's
+   * REPLICA IDENTITY FULL).
+   */
   key: Record<string, unknown>;
   oldRow: Record<string, unknown> | null;
   newRow: Record<string, unknown> | null;
+  /** DDL: the statement as the primary ran it. */
+  sql?: string;
 }
 
 /** One committed transaction as captured on the primary. */
@@ -21,8 +28,23 @@ export interface CapturedTxn {
   changes: RowChange[];
 }
 
+/** What a console run answered (see NodeHandle.console). */
+export interface ConsoleResult extends WriteResult {
+  /** The run ended inside a transaction it opened: rolled back, as when a session ends. */
+  rolledBack: boolean;
+}
+
+/** The console's limits: rows shown per result, and its statement timeout (seconds, and the most a session may set). */
+export interface ConsoleLimits {
+  maxRows: number;
+  timeoutS: number;
+  maxTimeoutS: number;
+}
+
 export interface QueryResult {
   rows: Record<string, unknown>[];
+  /** Rows the console left out of `rows` (it shows at most CONSOLE_MAX_ROWS of a result). */
+  omittedRows?: number;
   fields: string[];
   command?: string;
   affectedRows?: number;
@@ -103,8 +125,16 @@ export interface NodeHandle {
   insert(table: string, rows: Record<string, SqlValue>[]): Promise<WriteResult>;
   /** Run one statement (with parameters) and return its rows. */
   query(sql: string, params?: unknown[]): Promise<QueryResult>;
-  /** Run any SQL text (several statements allowed), as a console does. */
+  /** Run any SQL text (several statements allowed): the engine's own SQL. */
   exec(sql: string): Promise<QueryResult[]>;
+  /**
+   * Run SQL a learner typed, as one session that ends with the run: statement by statement
+   * (autocommit, as psql), refused before running where the lab cannot honour it, capped
+   * and timed out, the session reset afterwards so nothing leaks into the shop's traffic.
+   * On a primary it is captured (DDL included); on a replica it is read-only, as a hot
+   * standby. Throws SqlError (with what committed before the error, as `captured`).
+   */
+  console(sql: string, limits: ConsoleLimits): Promise<ConsoleResult>;
   /** Apply transactions received from the primary, atomically, in order. */
   apply(txns: CapturedTxn[]): Promise<void>;
   /** Physical WAL records of transaction `xid`, from `fromLsn` to the end of the WAL. */
@@ -113,5 +143,7 @@ export interface NodeHandle {
   setRole(role: NodeRole): Promise<void>;
   /** Every replicated table, rows ordered by key: used to check convergence. */
   dumpTables(): Promise<Record<string, Record<string, unknown>[]>>;
+  /** The shop schema's shape (tables, columns, indexes) and the rows of every table: two nodes that converged agree. */
+  dumpDatabase(): Promise<{ schema: Record<string, unknown>[]; tables: Record<string, Record<string, unknown>[]> }>;
   close(): Promise<void>;
 }

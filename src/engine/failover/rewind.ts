@@ -28,13 +28,13 @@ function undoOne(c: RowChange): string {
       .join(', ');
     return `UPDATE ${t} SET (${cols}) = (SELECT ${cols} FROM jsonb_populate_record(NULL::${t}, ${jsonLiteral(c.oldRow)})) WHERE ${keyMatch(c, c.newRow)};`;
   }
-  throw new Error('a TRUNCATE cannot be rewound: the node needs a fresh copy');
+  throw new Error(`a ${c.op} cannot be rewound: the node needs a fresh copy`);
 }
 
 /** SQL that undoes `txns` (oldest first in the argument), or undefined if one cannot be undone. */
 export function rewindSql(txns: { changes: RowChange[] }[]): string | undefined {
   const changes = txns.flatMap((t) => t.changes).reverse();
-  if (changes.some((c) => c.op === 'TRUNCATE')) return undefined;
+  if (changes.some((c) => c.op === 'TRUNCATE' || c.op === 'DDL')) return undefined;
   if (changes.length === 0) return '';
   return [
     'BEGIN READ WRITE;',

@@ -8,6 +8,8 @@ import pgliteDataUrl from '@electric-sql/pglite/pglite.data?url';
 import pgliteWasmUrl from '@electric-sql/pglite/pglite.wasm?url';
 import {
   type CapturedTxn,
+  type ConsoleLimits,
+  type ConsoleResult,
   type NodeHandle,
   type NodeRole,
   type QueryResult,
@@ -209,6 +211,12 @@ class WorkerNode implements NodeHandle {
   }
   dumpTables(): Promise<Record<string, Record<string, unknown>[]>> {
     return this.call('dumpTables', []);
+  }
+  console(sql: string, limits: ConsoleLimits): Promise<ConsoleResult> {
+    return this.call('console', [sql, limits]);
+  }
+  dumpDatabase(): Promise<{ schema: Record<string, unknown>[]; tables: Record<string, Record<string, unknown>[]> }> {
+    return this.call('dumpDatabase', []);
   }
   memory(): Promise<NodeMemory> {
     return this.call('memory', []);

@@ -9,8 +9,8 @@
  */
 import { useId, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { QueryResult } from '../../engine/index.ts';
-import { formatEngineTime } from '../../page/format.ts';
+import { CONSOLE_MAX_ROWS, CONSOLE_MAX_TIMEOUT_S, CONSOLE_TIMEOUT_S, type QueryResult } from '../../engine/index.ts';
+import { formatCount, formatEngineTime } from '../../page/format.ts';
 import {
   COMPARE_DRAFT,
   cellText,
@@ -73,7 +73,15 @@ export function SqlConsole() {
         <h2 id={`${ids}-heading`}>SQL console</h2>
         <p className="muted">
           As <code>psql</code> connected straight to a node. Replicas are read-only (hot standby): a write there fails
-          with PostgreSQL's own error. A write on the primary is replicated.
+          with PostgreSQL's own error. A write on the primary is replicated, schema changes (DDL) included.
+        </p>
+        <p className="muted" data-testid="console-limits">
+          Each run is a session of its own: statements autocommit as in psql, and settings, temporary tables and an
+          unfinished transaction end with the run, so nothing reaches the shop's own traffic. Statement timeout{' '}
+          {CONSOLE_TIMEOUT_S} s (at most {CONSOLE_MAX_TIMEOUT_S} s: PGlite cannot interrupt a statement, so only{' '}
+          <code>pg_sleep</code> honours it, and while a statement runs the lab's clock waits); at most{' '}
+          {formatCount(CONSOLE_MAX_ROWS)} rows shown per result. The lab's change capture (schema{' '}
+          <code>replica_lab</code>) cannot be changed from here.
         </p>
       </div>
       <form
@@ -180,6 +188,12 @@ function RunView({ run, text, other }: { run: SqlRun; text: string; other?: SqlR
       <p className="sql-run-title">
         <strong>{run.node}</strong> <span className="muted">at engine time {formatEngineTime(run.at)}</span>
       </p>
+      {run.ok && run.rolledBack && (
+        <p className="sql-note" role="status">
+          The run ended inside a transaction it opened (BEGIN without COMMIT): rolled back, as when a session ends. Each
+          run is a session of its own.
+        </p>
+      )}
       {run.ok ? (
         run.results.length === 0 ? (
           <p className="muted">No statement ran.</p>
@@ -242,7 +256,12 @@ function ResultTable({ label, node, result, compareWith, otherNode }: ResultTabl
   }
   const marks = comparing ? onlyIn(result.rows, compareWith?.rows ?? []) : [];
   const differing = marks.filter(Boolean).length;
-  const count = `(${result.rows.length} ${result.rows.length === 1 ? 'row' : 'rows'})`;
+  const total = result.rows.length + (result.omittedRows ?? 0);
+  const count = `(${formatCount(total)} ${total === 1 ? 'row' : 'rows'}${
+    result.omittedRows
+      ? `; the first ${formatCount(result.rows.length)} shown, ${formatCount(result.omittedRows)} left out`
+      : ''
+  })`;
   return (
     <div className="sql-result">
       <div className="table-scroll">

@@ -11,7 +11,14 @@ import { describeError, formatCount, formatEngineTime } from '../../page/format.
 import { playScenario } from '../../page/session.ts';
 import { type ScenarioRunView, useLab } from '../../page/store.ts';
 import type { ScenarioSummary } from '../../scenarios/runner.ts';
-import { parseScenarioText, type Scenario, ScenarioError, stepTimes } from '../../scenarios/schema.ts';
+import {
+  MAX_SCENARIO_BYTES,
+  parseScenarioText,
+  type Scenario,
+  ScenarioError,
+  stepTimes,
+  tooLarge,
+} from '../../scenarios/schema.ts';
 import { SeedForm } from '../clock/SeedForm.tsx';
 import { SaveRun } from './SaveRun.tsx';
 import { currentStep, describeStep, presetScenarios } from './scenarioText.ts';
@@ -43,6 +50,11 @@ export function ScenarioPanel() {
     setSeed(String(next.scenario.seed ?? 1));
   };
   const openFile = async (file: File) => {
+    if (file.size > MAX_SCENARIO_BYTES) {
+      // Not even read: a bad file loses nothing.
+      setError({ source: file.name, problems: [tooLarge(file.name, file.size)] });
+      return;
+    }
     try {
       choose({ source: file.name, scenario: parseScenarioText(await file.text(), file.name) });
     } catch (err) {
