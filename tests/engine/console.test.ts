@@ -110,7 +110,7 @@ describe('the SQL console', () => {
     );
     expect(sneak).toMatchObject({
       ok: false,
-      error: { message: 'cannot set transaction read-write mode during recovery', code: '25006' },
+      error: { message: 'cannot set transaction read-write mode during recovery', code: '0A000' },
     });
     const viaDefault = await sql(
       c,

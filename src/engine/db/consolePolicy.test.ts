@@ -31,7 +31,7 @@ describe('console policy', () => {
       'SET transaction_read_only = off',
       "SELECT set_config('transaction_read_only', 'off', false)",
     ]) {
-      expect(refusalOf(text, 'replica'), text).toMatchObject({ message: standby, code: '25006' });
+      expect(refusalOf(text, 'replica'), text).toMatchObject({ message: standby, code: '0A000' });
       expect(refusalOf(text, 'primary'), text).toBeUndefined();
     }
     expect(refusalOf('SHOW transaction_read_only', 'replica')).toBeUndefined();

@@ -84,12 +84,14 @@ const RULES: Rule[] = [
     ),
   },
   {
-    // A hot standby refuses to start or switch to a read-write transaction.
+    // A hot standby refuses to start or switch to a read-write transaction, with
+    // feature_not_supported (0A000), as PostgreSQL's transaction_read_only check does
+    // (the fidelity suite's standby-read-write-refused check compares it with a real standby).
     test: /\bread\s+write\b|\bset\s+(session\s+|local\s+)?transaction_read_only\b|set_config\s*\(\s*'transaction_read_only'/,
     roles: ['replica'],
     error: {
       message: 'cannot set transaction read-write mode during recovery',
-      code: '25006',
+      code: '0A000',
       severity: 'ERROR',
     },
   },
