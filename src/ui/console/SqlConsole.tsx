@@ -22,6 +22,7 @@ import {
   saveDraft,
 } from '../../page/sqlConsole.ts';
 import { useLab } from '../../page/store.ts';
+import { CheckedMark } from '../shared/CheckedMark.tsx';
 import './console.css';
 
 type Mode = 'one' | 'compare';
@@ -83,6 +84,7 @@ export function SqlConsole() {
           {formatCount(CONSOLE_MAX_ROWS)} rows shown per result. The lab's change capture (schema{' '}
           <code>replica_lab</code>) cannot be changed from here.
         </p>
+        <CheckedMark behaviours={['read-only-standby', 'ddl-replicates']} />
       </div>
       <form
         className="sql-form"
