@@ -83,7 +83,14 @@ test('a malformed scenario file is rejected with the CLI messages and changes no
   await snap(page, 'scenario-bad-file');
 
   // A good file replaces the preset and plays.
-  const good = { version: 1, name: 'My lesson', seed: 3, steps: [{ at: 0, do: 'placeOrder', user: 1001, total: 5 }] };
+  // A file is data: HTML in its name or notes shows as text, never as markup.
+  const note = '<img src=x onerror="window.__owned = true"><b>bold?</b>';
+  const good = {
+    version: 1,
+    name: 'My lesson',
+    seed: 3,
+    steps: [{ at: 0, do: 'placeOrder', user: 1001, total: 5, note }],
+  };
   await panel.getByLabel('Open a scenario file').setInputFiles({
     name: 'mine.json',
     mimeType: 'application/json',
@@ -92,4 +99,7 @@ test('a malformed scenario file is rejected with the CLI messages and changes no
   await expect(panel.getByRole('alert')).toHaveCount(0);
   await expect(panel.getByRole('heading', { name: 'My lesson' })).toBeVisible();
   await expect(panel.getByRole('textbox', { name: 'Scenario seed' })).toHaveValue('3');
+  await expect(panel.getByRole('list', { name: 'Scenario steps' })).toContainText(note);
+  await expect(panel.locator('img, b')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __owned?: boolean }).__owned)).toBeUndefined();
 });
