@@ -6,13 +6,16 @@
  *   single-row inserts into one PGlite
  * - hour: wall time of 1 virtual hour with a write every second and a read every 100 ms
  * - memory per node
+ * - fuzz: random fault schedules run and checked per second on reused nodes (npm run fuzz's rate)
  * - chromium: the app's production build in headless Chromium (bench/chromium.ts): page
  *   load to a running cluster, frame times under load, memory per node; `{ error }` when
  *   Chromium cannot run. BENCH_CHROMIUM=0 skips it.
  */
 import { PGlite } from '@electric-sql/pglite';
 import { Cluster } from '../src/engine/index.ts';
+import { fuzz } from '../src/fuzz/fuzz.ts';
 import { inProcessFactory, loadSnapshot } from '../src/platform/node/nodeFactory.ts';
+import { NodePool } from '../src/platform/node/nodePool.ts';
 import { benchChromiumSafe } from './chromium.ts';
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -108,6 +111,24 @@ async function benchHour() {
   return { virtualMs: hourMs, writes, reads, historyEvents: events, wallMs: round(ms, 0), targetWallMs: 60_000 };
 }
 
+async function benchFuzz(schedules: number) {
+  const pool = new NodePool();
+  try {
+    const [result, ms] = await time(() => fuzz({ schedules, seed: 1, factory: pool.factory, shrinkRuns: 0 }));
+    return {
+      schedules,
+      ok: !result.failure,
+      schedulesPerSec: round((result.ran / ms) * 1000),
+      msPerSchedule: round(ms / Math.max(1, result.ran), 0),
+      nodesBooted: pool.counts.booted,
+      nodesReused: pool.counts.reused,
+      target: '1,000 schedules in 600 s: 1.67 per second',
+    };
+  } finally {
+    await pool.close();
+  }
+}
+
 async function main() {
   const n = Number(process.env.BENCH_WRITES ?? 3000);
   log('boot...');
@@ -120,6 +141,8 @@ async function main() {
   const concurrent = await pipelineWritesPerSec(n, true);
   log('one virtual hour...');
   const hour = await benchHour();
+  log('fuzz...');
+  const fuzzRate = await benchFuzz(Number(process.env.BENCH_FUZZ_SCHEDULES ?? 100));
   log('chromium...');
   const chromium = process.env.BENCH_CHROMIUM === '0' ? { skipped: 'BENCH_CHROMIUM=0' } : await benchChromiumSafe();
   const result = {
@@ -136,6 +159,7 @@ async function main() {
       seedPeakWritesPerSec: 1400,
     },
     hour,
+    fuzz: fuzzRate,
     chromium,
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

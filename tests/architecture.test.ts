@@ -59,7 +59,7 @@ describe('architecture', () => {
     ]);
     expect(violations(files)).toEqual([
       'src/engine/cluster/cluster.ts imports "../../ui/topology/Topology.tsx": the engine imports nothing outside src/engine',
-      'src/engine/cluster/cluster.ts imports "react": the engine may use only zod, xstate, @electric-sql/pglite, pure-rand (it runs in Node and the browser)',
+      'src/engine/cluster/cluster.ts imports "react": the engine may use only zod, xstate, @electric-sql/pglite, pure-rand, dbgate-query-splitter (it runs in Node and the browser)',
       'src/ui/topology/Topology.tsx imports "../../engine/cluster/cluster.ts": outside the engine, import it only from src/engine/index.ts',
       'src/page/store.ts imports "../ui/topology/Topology.tsx": the page runtime (src/page) has no React and never imports the UI',
       'import cycle: src/engine/cluster/cluster.ts -> src/ui/topology/Topology.tsx -> src/engine/cluster/cluster.ts',

@@ -28,6 +28,13 @@ export {
   type Rewind,
   type StoryNotice,
 } from './checker/failoverStory.ts';
+export {
+  checkInvariants,
+  INVARIANTS,
+  type InvariantName,
+  type InvariantReport,
+  type RunFacts,
+} from './checker/invariants.ts';
 export { CHECKED_EVENT_TYPES, type EntryRef, Lineage } from './checker/lineage.ts';
 // The facade, its snapshot and its commands.
 export {

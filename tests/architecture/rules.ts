@@ -13,7 +13,7 @@
 import { dirname, join, normalize, relative } from 'node:path';
 
 /** Packages the engine may use: none of them touches the DOM or needs Node. */
-export const ENGINE_PACKAGES = ['zod', 'xstate', '@electric-sql/pglite', 'pure-rand'];
+export const ENGINE_PACKAGES = ['zod', 'xstate', '@electric-sql/pglite', 'pure-rand', 'dbgate-query-splitter'];
 
 const SPECIFIER =
   /(?:^|\n)\s*(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|new URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url/g;

@@ -1,0 +1,138 @@
+/**
+ * Runs one fault schedule on the real engine and checks the oracle's invariants: each
+ * step at its engine time (a step the cluster refuses because the run made it meaningless,
+ * such as a link change on a replica promoted since, is noted and dropped; any other
+ * command error is a violation), then the tail that heals everything (end partitions,
+ * reconnect links, restart dead nodes, stop the load) and lets failovers, restarts and
+ * replication finish, then the invariants over the history and the final primary's rows.
+ * The steps that ran, tail included, form a scenario that `npm run scenario` replays.
+ */
+import {
+  Cluster,
+  checkInvariants,
+  EPOCH_MS,
+  type InvariantName,
+  type NodeFactory,
+  type Recorded,
+} from '../engine/index.ts';
+import { scenarioSettings } from '../scenarios/runner.ts';
+import { parseScenario, type Scenario, type Step, stepCommand } from '../scenarios/schema.ts';
+
+/** Engine ms after the tail for failovers, restarts and rejoins to finish before draining. */
+export const SETTLE_MS = 15_000;
+
+/** Refusals a schedule can earn honestly: the command no longer makes sense for that node. */
+const EXPECTED_REFUSALS = [/is not a replica/];
+
+export interface ScheduleResult {
+  violations: string[];
+  met: Record<InvariantName, number>;
+  /** The steps that ran (refused ones left out), tail included: a scenario of its own. */
+  scenario: Scenario;
+  refused: number;
+  historyEvents: number;
+  /** The run's history, when asked for (tests compare runs). */
+  history?: readonly Recorded[];
+}
+
+/** Unhandled promise rejections while a schedule runs (the CLI and the tests install the listener). */
+export const unhandledRejections: string[] = [];
+let listening = false;
+
+/** Starts collecting unhandled rejections into `unhandledRejections` (once per process). */
+export function listenForUnhandledRejections(): void {
+  if (listening) return;
+  listening = true;
+  process.on('unhandledRejection', (reason) => {
+    unhandledRejections.push(reason instanceof Error ? (reason.stack ?? reason.message) : String(reason));
+  });
+}
+
+export async function runSchedule(
+  raw: Scenario,
+  factory: NodeFactory,
+  options: { keepHistory?: boolean } = {},
+): Promise<ScheduleResult> {
+  const scenario = parseScenario(raw);
+  const cluster = await Cluster.boot(factory, scenarioSettings(scenario));
+  const violations: string[] = [];
+  const unhandledBefore = unhandledRejections.length;
+  const executed: Step[] = [];
+  let refused = 0;
+  let pending = 0;
+  try {
+    const send = (step: Step) => {
+      const command = stepCommand(step);
+      if (!command) return;
+      cluster.history.record({ type: 'scenario.step', index: executed.length, action: step.do });
+      executed.push(step);
+      pending++;
+      cluster
+        .unjournaled(() => cluster.send(command))
+        .then(
+          () => undefined,
+          (err: unknown) => {
+            const message = err instanceof Error ? err.message : String(err);
+            if (EXPECTED_REFUSALS.some((r) => r.test(message))) {
+              refused++;
+              executed.splice(executed.indexOf(step), 1);
+            } else violations.push(`no-command-errors: step ${JSON.stringify(step)} failed: ${message}`);
+          },
+        )
+        .finally(() => pending--);
+    };
+    let endMs = 0;
+    for (const step of scenario.steps) {
+      endMs = Math.max(endMs, step.at ?? endMs);
+      const at = step.at ?? endMs;
+      cluster.clock.scheduleAt(at, () => send({ ...step, at }), 'fuzz step');
+    }
+    const tailAt = endMs + 100;
+    cluster.clock.scheduleAt(tailAt, () => {
+      // Heal everything, as the run's last steps (their targets depend on the run so far).
+      const tail: Step[] = [
+        { at: tailAt, do: 'stopLoad' },
+        { at: tailAt, do: 'heal' },
+        // (A rejoined old primary cannot be named by link commands; it is never disconnected.)
+        ...cluster
+          .replicaNames()
+          .filter((n) => n !== 'primary')
+          .map((node): Step => ({ at: tailAt, do: 'reconnect', node })),
+        ...cluster
+          .nodeNames()
+          .filter((n) => cluster.statusOf(n) === 'down')
+          .map((node): Step => ({ at: tailAt, do: 'restartNode', node })),
+      ];
+      for (const step of tail) send(step);
+    });
+    const lastAt = tailAt + SETTLE_MS;
+    cluster.clock.scheduleAt(lastAt, () => send({ at: lastAt, do: 'stopLoad', note: 'end of the fuzz schedule' }));
+    await cluster.clock.runUntil(lastAt);
+    await cluster.clock.runWhile(() => pending > 0, lastAt + 600_000);
+    if (pending > 0) violations.push(`no-command-errors: ${pending} commands never completed`);
+    await cluster.drain(600_000);
+    const primary = cluster.primaryName();
+    const tables = await cluster.dumpTablesNow(primary);
+    const finalOrders = new Set(
+      tables.orders.map((r) => `${r.order_id}@${Date.parse(String(r.created_at)) - EPOCH_MS}`),
+    );
+    const report = checkInvariants({
+      history: cluster.history.all(),
+      finalOrders,
+      converged: await cluster.converged(),
+    });
+    violations.push(...report.violations);
+    const unhandled = unhandledRejections.slice(unhandledBefore);
+    if (unhandled.length > 0) violations.push(`no-unhandled-rejection: ${unhandled.join(' | ')}`);
+    return {
+      violations,
+      met: report.met,
+      scenario: { ...raw, name: `${raw.name} (as run)`, steps: executed },
+      refused,
+      historyEvents: cluster.history.length,
+      ...(options.keepHistory ? { history: [...cluster.history.all()] } : {}),
+    };
+  } finally {
+    await cluster.close();
+  }
+}
