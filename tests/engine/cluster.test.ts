@@ -47,7 +47,10 @@ describe('replication on real PGlite nodes', () => {
       {
         results: [wal],
       },
-    ] = await settle(c, c.send({ do: 'sql', node: 'primary', text: 'SELECT pg_current_wal_insert_lsn()::text AS lsn' }));
+    ] = await settle(
+      c,
+      c.send({ do: 'sql', node: 'primary', text: 'SELECT pg_current_wal_insert_lsn()::text AS lsn' }),
+    );
     expect(parseLsn(String(wal.rows[0].lsn))).toBeGreaterThanOrEqual(ack.lsn);
 
     // At 200 ms the entry is on every link, with its send and arrival times.
@@ -171,10 +174,7 @@ describe('replication on real PGlite nodes', () => {
       {
         results: [count],
       },
-    ] = await settle(
-      c,
-      c.send({ do: 'sql', node: 'replica-2', text: 'SELECT count(*)::int AS n FROM orders' }),
-    );
+    ] = await settle(c, c.send({ do: 'sql', node: 'replica-2', text: 'SELECT count(*)::int AS n FROM orders' }));
     expect(count.rows[0].n).toBe(0);
     expect(c.getSnapshot().log.headIndex).toBe(0);
   });
