@@ -108,8 +108,8 @@ export async function runSchedule(
     const lastAt = tailAt + SETTLE_MS;
     cluster.clock.scheduleAt(lastAt, () => send({ at: lastAt, do: 'stopLoad', note: 'end of the fuzz schedule' }));
     await cluster.clock.runUntil(lastAt);
+    // A write may wait for ever (sync with no standby, an isolated old primary): not an error.
     await cluster.clock.runWhile(() => pending > 0, lastAt + 600_000);
-    if (pending > 0) violations.push(`no-command-errors: ${pending} commands never completed`);
     await cluster.drain(600_000);
     const primary = cluster.primaryName();
     const tables = await cluster.dumpTablesNow(primary);

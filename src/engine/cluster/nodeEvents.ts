@@ -25,6 +25,7 @@ export function nodeWentDown({ clock, history, acks, repl, failover }: NodeEvent
     for (const s of repl.streams.values()) s.dropInFlight(`${node} went down`);
     acks.abortAll('server closed the connection unexpectedly');
   } else {
+    acks.abortOrphaned(node, 'server closed the connection unexpectedly');
     const s = repl.streams.get(node);
     s?.dropInFlight(`${node} went down`);
     s?.stop();

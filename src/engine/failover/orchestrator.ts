@@ -307,6 +307,7 @@ export class FailoverOrchestrator {
     this.formerLogs.set(old, oldLog);
     this.formerLogs.delete(candidate);
     this.promoting = undefined;
+    host.acks.orphanWaiting(old);
     host.acks.resetFeedback(reached.index);
     host.acks.dropStandby(candidate);
     this.leaderNode = candidate;

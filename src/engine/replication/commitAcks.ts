@@ -44,6 +44,14 @@ export class CommitAcks {
   private readonly fallenBack: Record<DataKind, boolean> = { orders: false, products: false };
   private readonly known = new Map<string, { receivedIndex: number; replayedIndex: number }>();
   private readonly waiters = new Set<Waiter>();
+  /**
+   * Commits an old primary was waiting on when another node was promoted, by that node:
+   * its standbys now follow the new primary, so nothing they report is about these (the
+   * same entry numbers name other transactions there). A synchronous one waits until its
+   * server goes down (the client then loses the connection); a semi-sync one is
+   * acknowledged at its timeout, as an isolated MySQL source falls back to async.
+   */
+  private readonly orphaned = new Map<Waiter, string>();
 
   constructor(private readonly deps: CommitAcksDeps) {}
 
@@ -191,6 +199,35 @@ export class CommitAcks {
     }
   }
 
+  /** Another node was promoted: the commits `oldPrimary` was waiting on no longer hear from any standby. */
+  orphanWaiting(oldPrimary: string): void {
+    for (const w of this.waiters) {
+      this.waiters.delete(w);
+      this.orphaned.set(w, oldPrimary);
+      if (w.timer !== undefined) {
+        this.deps.clock.cancel(w.timer);
+        w.timer = undefined;
+      }
+      const mode = this.mode[w.kind];
+      if (mode.mode === 'semi-sync') {
+        w.timer = this.deps.clock.scheduleAt(Math.max(this.deps.clock.now(), w.sinceMs + mode.timeoutMs), () => {
+          this.orphaned.delete(w);
+          w.done();
+        });
+      }
+    }
+  }
+
+  /** `node` went down: the commits it was left waiting on (see `orphaned`) fail. */
+  abortOrphaned(node: string, reason: string): void {
+    for (const [w, owner] of this.orphaned) {
+      if (owner !== node) continue;
+      this.orphaned.delete(w);
+      if (w.timer !== undefined) this.deps.clock.cancel(w.timer);
+      w.abort(reason);
+    }
+  }
+
   /** Forgets standbys' feedback (a new primary starts its own bookkeeping). */
   resetFeedback(index: number): void {
     for (const k of this.known.values()) {
@@ -205,7 +242,7 @@ export class CommitAcks {
   }
 
   waiting(): WaitingCommit[] {
-    return [...this.waiters].map(({ op, entry, kind, orderIds, sinceMs, waitingFor }) => ({
+    return [...this.waiters, ...this.orphaned.keys()].map(({ op, entry, kind, orderIds, sinceMs, waitingFor }) => ({
       op,
       entry,
       kind,

@@ -1,0 +1,42 @@
+/**
+ * The scenario CLI's --list and --compare, run as a user runs them (a child process):
+ * --list names every preset; --compare runs the same workload once per read-your-writes
+ * strategy and its rows are the runs' own summaries (the fix strategies do better than none).
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { RYW_STRATEGIES } from '../../src/engine/index.ts';
+import { PRESETS } from '../../src/scenarios/presets/index.ts';
+
+const run = promisify(execFile);
+const cli = (...args: string[]) => run('npx', ['tsx', 'src/cli/scenario.ts', ...args], { maxBuffer: 1 << 24 });
+
+describe('npm run scenario', () => {
+  it('--list prints every preset with its name', async () => {
+    const { stdout } = await cli('--list');
+    const lines = stdout.trim().split('\n');
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(Object.keys(PRESETS));
+    expect(lines[0]).toMatch(/^stale-read\s+\S/);
+  }, 60_000);
+
+  it('--compare --json runs one row per read-your-writes strategy, and the fixes beat none', async () => {
+    const { stdout } = await cli('session-map', '--compare', '--json');
+    const out = JSON.parse(stdout) as {
+      scenario: string;
+      compare: { strategy: string; reads: number; rywViolations: number; primaryReadShare: number }[];
+    };
+    expect(out.compare.map((r) => r.strategy)).toEqual([...RYW_STRATEGIES]);
+    const by = Object.fromEntries(out.compare.map((r) => [r.strategy, r]));
+    expect(by.none.rywViolations).toBeGreaterThan(0);
+    expect(by['primary-after-write'].rywViolations).toBeLessThan(by.none.rywViolations);
+    expect(by['primary-after-write'].primaryReadShare).toBeGreaterThan(by.none.primaryReadShare);
+    expect(new Set(out.compare.map((r) => r.reads)).size).toBe(1);
+  }, 300_000);
+
+  it('--compare prints a table with a row per strategy', async () => {
+    const { stdout } = await cli('stale-read', '--compare');
+    for (const strategy of RYW_STRATEGIES) expect(stdout).toMatch(new RegExp(`^${strategy}\\s`, 'm'));
+    expect(stdout).toContain('read-your-writes');
+  }, 300_000);
+});
