@@ -87,22 +87,32 @@ function actionArb(shape: ScheduleShape): fc.Arbitrary<Action> {
   return fc.oneof(...arbs).filter((a): a is Action => a !== undefined);
 }
 
-/** The choices a schedule starts with (at 0): fencing, promotion policy, sessions, routing. */
-function openingArb(): fc.Arbitrary<Action[]> {
+/** The choices a schedule starts with (at 0): fencing, promotion policy, sessions, routing, and often a mode. */
+function openingArb(shape: ScheduleShape): fc.Arbitrary<Action[]> {
+  const names = replicaNames(shape).join(', ');
+  const modes: Action[] = shape.standby
+    ? []
+    : [
+        { do: 'setMode', mode: 'sync', level: 'on', standbys: `ANY 1 (${names})` },
+        { do: 'setMode', mode: 'sync', level: 'remote_apply', standbys: `FIRST 1 (${names})` },
+        { do: 'setMode', mode: 'semi-sync', timeoutMs: 1000 },
+      ];
   return fc
     .record({
+      mode: fc.option(fc.constantFrom(...(modes.length ? modes : [undefined])), { nil: undefined }),
       fencing: fc.boolean(),
       policy: fc.constantFrom('most-up-to-date' as const, 'first-replica' as const),
       store: fc.constantFrom('per-app-server' as const, 'shared' as const),
       strategy: fc.constantFrom('none' as const, 'primary-after-write' as const, 'lsn-wait' as const),
       readPolicy: fc.constantFrom('round-robin' as const, 'sticky' as const, 'least-lag' as const),
     })
-    .map((o) => [
+    .map((o): Action[] => [
       { do: 'setFencing', on: o.fencing },
       { do: 'setPromotionPolicy', policy: o.policy },
       { do: 'setSessionStore', store: o.store },
       { do: 'setRywStrategy', strategy: o.strategy },
       { do: 'setReadPolicy', policy: o.readPolicy },
+      ...(o.mode ? [o.mode] : []),
     ]);
 }
 
@@ -122,7 +132,7 @@ export function scheduleArb(): fc.Arbitrary<Scenario> {
         intervalMs: fc.integer({ min: 300, max: 800 }),
         retries: fc.integer({ min: 1, max: 3 }),
         phaseMs: fc.integer({ min: 0, max: 600 }),
-        opening: openingArb(),
+        opening: openingArb(s),
         steps: fc.array(fc.tuple(fc.integer({ min: 0, max: SCHEDULE_MS }), actionArb(s)), {
           minLength: 4,
           maxLength: 40,

@@ -78,6 +78,8 @@ function replay(history: readonly Recorded[]) {
     onOld: Ack[];
     never: Ack[];
     lost?: EventOf<'failover.lost'>;
+    /** Whether orders were replicated synchronously when it happened. */
+    sync: boolean;
   }[] = [];
   let leader = 'primary';
   let sync = false;
@@ -125,7 +127,7 @@ function replay(history: readonly Recorded[]) {
       // Acknowledged by the primary of their moment and still on the old primary's
       // timeline (whoever wrote them: they may have come through earlier promotions).
       const onOld = acks.filter((a) => a.node === a.leader && lineage.kept(a));
-      promotions.push({ e, onOld, never: onOld.filter((a) => !heldBy(candidate, a)), lost: lastLost });
+      promotions.push({ e, onOld, never: onOld.filter((a) => !heldBy(candidate, a)), lost: lastLost, sync });
       lastLost = undefined;
       leader = e.node;
     }
@@ -167,7 +169,7 @@ export function checkInvariants(facts: RunFacts): InvariantReport {
         `promotion of ${candidate} at ${p.e.at} ms: reported lost [${reported}], never received [${expected}]`,
       );
     const syncLost = never.filter((a) => a.sync);
-    if (onOld.some((a) => a.sync)) met['sync-keeps-acked']++;
+    if (p.sync || onOld.some((a) => a.sync)) met['sync-keeps-acked']++;
     if (syncLost.length > 0)
       fail(
         'sync-keeps-acked',
