@@ -196,16 +196,18 @@ export class ClientOperations {
                 const error = 'server closed the connection unexpectedly';
                 host.history.record({ type: 'write.fail', op, node, error });
                 resolve({ op, ok: false, node, ...via, error });
-              } else if (!entry || node !== host.failover.leader) resolve(acknowledge());
-              else
-                host.acks.waitFor(
-                  { op, entry: entry.index, kind: 'orders', orderIds: entry.orderIds },
-                  () => resolve(acknowledge()),
-                  (reason) => {
-                    host.history.record({ type: 'write.fail', op, node, error: reason });
-                    resolve({ op, ok: false, node, ...via, error: reason });
-                  },
-                );
+              } else if (!entry) resolve(acknowledge());
+              else {
+                const commit = { op, entry: entry.index, kind: 'orders' as const, orderIds: entry.orderIds };
+                const abort = (reason: string) => {
+                  host.history.record({ type: 'write.fail', op, node, error: reason });
+                  resolve({ op, ok: false, node, ...via, error: reason });
+                };
+                // An old primary the replicas no longer follow waits for standbys it no longer has.
+                if (node !== host.failover.leader)
+                  host.acks.waitIsolated(node, commit, () => resolve(acknowledge()), abort);
+                else host.acks.waitFor(commit, () => resolve(acknowledge()), abort);
+              }
             });
           }),
         );

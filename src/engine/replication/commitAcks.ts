@@ -200,8 +200,8 @@ export class CommitAcks {
   }
 
   /** Another node was promoted: the commits `oldPrimary` was waiting on no longer hear from any standby. */
-  orphanWaiting(oldPrimary: string): void {
-    for (const w of this.waiters) {
+  orphanWaiting(oldPrimary: string, waiters: Iterable<Waiter> = this.waiters): void {
+    for (const w of [...waiters]) {
       this.waiters.delete(w);
       this.orphaned.set(w, oldPrimary);
       if (w.timer !== undefined) {
@@ -216,6 +216,27 @@ export class CommitAcks {
         });
       }
     }
+  }
+
+  /**
+   * A commit on `node`, a primary the replicas no longer follow (split brain): its
+   * standbys are gone, so under sync it waits until its server goes down, under semi-sync
+   * until the timeout, and async acknowledges at once.
+   */
+  waitIsolated(
+    node: string,
+    commit: { op: number; entry: number; kind: DataKind; orderIds: number[] },
+    done: () => void,
+    abort: (reason: string) => void,
+  ): void {
+    const mode = this.mode[commit.kind];
+    if (mode.mode === 'async') {
+      done();
+      return;
+    }
+    const waiter: Waiter = { ...commit, sinceMs: this.deps.clock.now(), waitingFor: [], done, abort };
+    this.waiters.add(waiter);
+    this.orphanWaiting(node, [waiter]);
   }
 
   /** `node` went down: the commits it was left waiting on (see `orphaned`) fail. */
