@@ -8,6 +8,7 @@
  * replays. `--replay FILE` runs one saved schedule and checks it again.
  * Exit codes: 0 every schedule held, 1 an invariant failed, 2 bad arguments.
  */
+
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ import { fuzz } from '../fuzz/fuzz.ts';
 import { listenForUnhandledRejections, runSchedule } from '../fuzz/run.ts';
 import { NodePool } from '../platform/node/nodePool.ts';
 import { parseScenarioText } from '../scenarios/schema.ts';
+import { runMain } from './exit.ts';
 
 // Keep stdout for the JSON alone (PGlite's notices go to stderr).
 const stdoutWrite = process.stdout.write.bind(process.stdout);
@@ -135,11 +137,4 @@ async function main(): Promise<number> {
   }
 }
 
-main()
-  .then((code) => {
-    process.exitCode = code;
-  })
-  .catch((err) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-    process.exitCode = 1;
-  });
+runMain(main);

@@ -5,6 +5,7 @@
  * With --compare, the same seeded workload runs once per read-your-writes strategy.
  * Exit codes: 0 ran, 1 failed while running, 2 bad arguments or an invalid scenario.
  */
+
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { RYW_STRATEGIES } from '../engine/index.ts';
@@ -12,6 +13,7 @@ import { inProcessFactory } from '../platform/node/nodeFactory.ts';
 import { PRESETS } from '../scenarios/presets/index.ts';
 import { runScenario, type ScenarioSummary } from '../scenarios/runner.ts';
 import { parseScenario, parseScenarioText, type Scenario, ScenarioError } from '../scenarios/schema.ts';
+import { runMain } from './exit.ts';
 
 // Keep stdout for the summary alone: anything else written there (PGlite's notices,
 // libraries' logs) goes to stderr.
@@ -215,11 +217,4 @@ function parse() {
   });
 }
 
-main()
-  .then((code) => {
-    process.exitCode = code;
-  })
-  .catch((err) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-    process.exitCode = 1;
-  });
+runMain(main);
