@@ -63,11 +63,16 @@ export function chooseCandidate(
     if (!r.reachable) rejected.push({ name: r.name, why: 'unreachable' });
     return r.reachable;
   });
+  /** Why nobody can be promoted when no reachable replica is left (sync may have ruled out the reachable ones). */
+  const none = () =>
+    rejected.some((r) => r.why.startsWith('it lacks'))
+      ? 'no reachable replica holds every acknowledged synchronous commit'
+      : 'no reachable replica';
   if (policy === 'first-replica') {
     const first = reachable[0];
     return first
       ? { candidate: first.name, reason: `the seed's rule: always promote ${first.name}, however far behind`, rejected }
-      : { candidate: undefined, reason: 'no reachable replica', rejected };
+      : { candidate: undefined, reason: none(), rejected };
   }
   const eligible = reachable.filter((r) => {
     const lag = primaryLsn - r.receivedLsn;
@@ -81,5 +86,5 @@ export function chooseCandidate(
   );
   return best
     ? { candidate: best.name, reason: `most up-to-date: it received up to entry ${best.receivedIndex}`, rejected }
-    : { candidate: undefined, reason: 'no replica is within the lag limit', rejected };
+    : { candidate: undefined, reason: reachable.length > 0 ? 'no replica is within the lag limit' : none(), rejected };
 }

@@ -63,4 +63,23 @@ describe('rewind', () => {
       rewindSql([{ changes: [{ table: 'orders', op: 'TRUNCATE', key: {}, oldRow: null, newRow: null }] }]),
     ).toBeUndefined();
   });
+
+  it('says why nobody can be promoted: unreachable replicas, or reachable ones lacking acknowledged sync commits', () => {
+    const view = (name: string, reachable: boolean, receivedIndex: number) => ({
+      name,
+      reachable,
+      receivedLsn: receivedIndex * 100,
+      receivedIndex,
+      standby: false,
+    });
+    const down = [view('replica-1', false, 3), view('replica-2', false, 3)];
+    expect(chooseCandidate('most-up-to-date', down, 300).reason).toBe('no reachable replica');
+    const behind = [view('replica-1', false, 3), view('replica-2', true, 1)];
+    expect(chooseCandidate('most-up-to-date', behind, 300, undefined, 3)).toMatchObject({
+      candidate: undefined,
+      reason: 'no reachable replica holds every acknowledged synchronous commit',
+    });
+    const far = [view('replica-1', true, 1)];
+    expect(chooseCandidate('most-up-to-date', far, 10_000_000, 1000).reason).toBe('no replica is within the lag limit');
+  });
 });
