@@ -16,6 +16,7 @@ import type { ReplicaStream } from '../replication/replicaStream.ts';
 import type { VirtualClock } from '../sim/clock.ts';
 import type { History } from '../sim/history.ts';
 import { chooseCandidate, MAX_LAG_BYTES_DEFAULT, type PromotionPolicy } from './candidate.ts';
+import { lostWrites, SEQUENCE_AFTER_PROMOTION_SQL } from './promotionEffects.ts';
 import { copyTablesSql, rewindSql } from './rewind.ts';
 
 /**
@@ -37,18 +38,6 @@ export interface FailoverRecord {
   promotedAt?: number;
   endpointMovedAt?: number;
 }
-
-/**
- * After a promotion the node's sequences continue from their last WAL-logged value, 32
- * ahead of the last id used (PostgreSQL logs sequences in steps of 32): rows 1-4 on the old
- * primary, then 34 on the promoted standby.
- */
-export const SEQUENCE_AFTER_PROMOTION_SQL = ['orders.order_id', 'order_items.order_item_id']
-  .map((c) => {
-    const [t, col] = c.split('.');
-    return `SELECT setval(pg_get_serial_sequence('${t}', '${col}'), greatest(33 * ceil(coalesce(max(${col}), 0) / 33.0)::int, 1), max(${col}) IS NOT NULL) FROM ${t};`;
-  })
-  .join('\n');
 
 /** What the orchestrator may use of the cluster (all of it engine state the facade owns). */
 export interface FailoverHost {
@@ -72,6 +61,8 @@ export interface FailoverHost {
   currentWalLsn(node: string): Promise<number>;
   shipAll(): void;
 }
+
+export { SEQUENCE_AFTER_PROMOTION_SQL } from './promotionEffects.ts';
 
 export class FailoverOrchestrator {
   /** The node replicas follow and the failover manager watches ("current-primary"). */
@@ -325,24 +316,10 @@ export class FailoverOrchestrator {
     });
   }
 
-  /**
-   * Lost: transactions acknowledged to a customer (by whichever node was primary then)
-   * that the promoted node never received. Order ids can repeat across timelines, so
-   * acknowledgements are matched by node, entry and position.
-   */
+  /** Records the acknowledged orders the promoted node never received (see promotionEffects.ts). */
   private recordLostWrites(old: string): void {
-    const history = this.host.history;
-    const key = (node: string, entry: number, lsn: number) => `${node}/${entry}/${lsn}`;
-    const acks = new Map(history.ofType('write.ok').map((w) => [key(w.node, w.entry, w.lsn), w.op]));
-    const lostEntries = this.oldTail.filter((e) => acks.has(key(e.walNode, e.index, e.lsn)));
-    if (lostEntries.length) {
-      history.record({
-        type: 'failover.lost',
-        orderIds: lostEntries.flatMap((e) => e.orderIds),
-        ops: lostEntries.map((e) => acks.get(key(e.walNode, e.index, e.lsn)) ?? 0),
-        fromNode: old,
-      });
-    }
+    const { orderIds, ops } = lostWrites(this.host.history, this.oldTail);
+    if (ops.length) this.host.history.record({ type: 'failover.lost', orderIds, ops, fromNode: old });
   }
 
   /**
