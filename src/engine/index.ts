@@ -17,6 +17,33 @@ export {
   type RywStrategy,
   type RywStrategyName,
 } from './app/routing.ts';
+// Capacity and cost: the design document's arithmetic recomputed (pure).
+export {
+  type AvailabilityModel,
+  availabilityModel,
+  type CapacityInputs,
+  DOCUMENT_INPUTS,
+  type GrowthPlan,
+  growthPlan,
+  type Layout,
+  RDS_MULTI_AZ_FAILOVER_MS,
+  type Roi,
+  replicaReadCapacity,
+  roi,
+  type Utilisation,
+  utilisation,
+} from './capacity/capacity.ts';
+export {
+  DOCUMENT_FAILOVER_TIMES_S,
+  DOCUMENT_READ_ROUTING,
+  type DocumentClaim,
+  documentClaims,
+  type Figure,
+  type FigureUnit,
+  formatFigure,
+  type Verdict,
+} from './capacity/documentClaims.ts';
+export { type MeasuredRates, meanFailoverDowntimeMs, measuredRates } from './capacity/measured.ts';
 // The checker: verdicts, downtime and the failover story, computed from the history only.
 export { type AckedWrite, ANOMALIES, type Anomaly, classifyReads, type ReadVerdict } from './checker/consistency.ts';
 export { type FailoverDowntime, failoverDowntimes } from './checker/downtime.ts';
