@@ -267,7 +267,7 @@ export function tooLarge(source: string, bytes: number): string {
 }
 
 /** How deeply `value` nests (without recursion, so a hostile file cannot overflow the stack). */
-function depthOf(value: unknown): number {
+export function depthOf(value: unknown): number {
   let deepest = 0;
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {

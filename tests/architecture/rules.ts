@@ -5,7 +5,7 @@
  *   libraries, D3, zustand, node: built-ins): it runs the same in Node and the browser;
  * - everything else reaches the engine only through src/engine/index.ts;
  * - the page runtime (src/page) has no React and never imports the UI;
- * - scenarios, the CLI and the platforms never import the page or the UI;
+ * - scenarios, lessons, the CLI and the platforms never import the page or the UI;
  * - no import cycles among the modules of src.
  * `violations` is pure (a map of file texts in, sentences out), so a test can show that a
  * deliberately bad import is caught.
@@ -49,7 +49,7 @@ export function violations(files: ReadonlyMap<string, string>): string[] {
         problems.push(`${where}: outside the engine, import it only from src/engine/index.ts`);
       if (under(file, 'src/page') && ((local && under(local, 'src/ui')) || packageOf(spec) === 'react'))
         problems.push(`${where}: the page runtime (src/page) has no React and never imports the UI`);
-      for (const layer of ['src/scenarios', 'src/cli', 'src/platform'])
+      for (const layer of ['src/scenarios', 'src/lessons', 'src/cli', 'src/platform'])
         if (under(file, layer) && local && (under(local, 'src/ui') || under(local, 'src/page')))
           problems.push(`${where}: ${layer} never imports the page or the UI`);
     }

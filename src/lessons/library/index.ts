@@ -1,0 +1,18 @@
+/**
+ * The lesson library: the JSON files in this folder, validated once at import, in the
+ * design document's order (the landing screen lists them so).
+ */
+import { parseLesson } from '../schema.ts';
+import type { Lesson } from '../types.ts';
+import staleRead from './stale-read.json' with { type: 'json' };
+
+/** The library's lessons, in the order the landing screen lists them. */
+export const LESSONS: readonly Lesson[] = [staleRead].map((raw) => parseLesson(raw));
+
+/** The library's lessons as the landing screen lists them (the same objects as LESSONS). */
+export const LESSON_LIST = LESSONS;
+
+/** A library lesson by its id. */
+export function lessonById(id: string): Lesson | undefined {
+  return LESSONS.find((l) => l.id === id);
+}

@@ -1,0 +1,75 @@
+/**
+ * The headless lesson check (`npm run scenario -- <lesson> --check`): plays the lesson's
+ * reference path on a real cluster, as fast as the virtual clock goes, stops at each step's
+ * window end, and evaluates each prediction (reporting the actual answer) and each goal
+ * there. A lesson fails the check when a goal is unreachable on the reference path, when a
+ * computed answer contradicts the narration's `expect`, or when it is none of the choices.
+ */
+import { Cluster, type NodeFactory } from '../engine/index.ts';
+import { scenarioSettings, scheduleSteps } from '../scenarios/runner.ts';
+import { compileLesson } from './compile.ts';
+import { evaluateGoal, evaluatePrediction, expectationHolds } from './evaluate.ts';
+import type { EvaluationContext, Lesson, LessonCheck, LessonStep, LessonWindow, StepCheck } from './types.ts';
+
+/** The evaluation context of a window on a running cluster: its whole history and its snapshot now. */
+export function contextAt(cluster: Cluster, window: LessonWindow): EvaluationContext {
+  return { events: cluster.history.all(), window, snapshot: cluster.getSnapshot() };
+}
+
+/** Evaluates one step's prediction and goal once its window has played. */
+export function checkStep(step: LessonStep, where: string, ctx: EvaluationContext): StepCheck {
+  const problems: string[] = [];
+  const result: StepCheck = { id: step.id, title: step.title, window: ctx.window, problems };
+  if (step.predict) {
+    const p = step.predict;
+    const { actual, explanation } = evaluatePrediction(p, ctx);
+    const ok = p.expect === undefined || expectationHolds(p.expect, actual);
+    result.prediction = {
+      question: p.question,
+      actual,
+      explanation,
+      ok,
+      ...(p.expect !== undefined ? { expect: p.expect } : {}),
+    };
+    if (!ok)
+      problems.push(
+        `${where}: the narration expects ${p.measure} ${JSON.stringify(p.expect)}, but the engine computed ${JSON.stringify(actual)}: ${explanation}`,
+      );
+    if (p.choices && !p.choices.some((c) => c.value === String(actual)))
+      problems.push(
+        `${where}: the answer ${JSON.stringify(actual)} is none of the choices (${p.choices.map((c) => JSON.stringify(c.value)).join(', ')}): ${explanation}`,
+      );
+  }
+  if (step.goal) {
+    const g = evaluateGoal(step.goal, ctx);
+    result.goal = { text: step.goal.text, ...g };
+    if (!g.met)
+      problems.push(`${where}: goal "${step.goal.text}" is not met on the reference path (${g.detail}): ${g.why}`);
+  }
+  return result;
+}
+
+/** Plays the lesson's reference path headless and reports each step's answers and goals. */
+export async function checkLesson(
+  lesson: Lesson,
+  factory: NodeFactory,
+  options: { seed?: number } = {},
+): Promise<LessonCheck> {
+  const { scenario, steps: windows } = compileLesson(lesson, { reference: true });
+  const cluster = await Cluster.boot(factory, scenarioSettings(scenario, options.seed));
+  const steps: StepCheck[] = [];
+  try {
+    const run = scheduleSteps(cluster, scenario);
+    const all = lesson.chapters.flatMap((c) => c.steps);
+    for (const [i, w] of windows.entries()) {
+      await cluster.clock.runUntil(w.endMs);
+      if (run.failure()) throw run.failure();
+      const where = `chapter ${w.chapter + 1}, step "${w.id}"`;
+      steps.push(checkStep(all[i], where, contextAt(cluster, { startMs: w.startMs, endMs: w.endMs })));
+    }
+  } finally {
+    await cluster.close();
+  }
+  const problems = steps.flatMap((s) => s.problems);
+  return { lesson: lesson.id, ok: problems.length === 0, steps, problems };
+}
