@@ -3,17 +3,22 @@
  * headless in Node on the virtual clock with real PGlite nodes and prints a summary.
  * With --json, stdout holds only the summary JSON; everything else goes to stderr.
  * With --compare, the same seeded workload runs once per read-your-writes strategy.
+ * With --check, a lesson (a version 2 file or a library lesson's id; --all: every one)
+ * plays its reference path and fails when a goal or a narrated answer does not hold.
+ * A lesson without --check runs as the scenario it compiles to.
  * Exit codes: 0 ran, 1 failed while running, 2 bad arguments or an invalid scenario.
  */
 
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { RYW_STRATEGIES } from '../engine/index.ts';
+import { compileLesson, isLessonFile, lessonById, parseLessonText } from '../lessons/index.ts';
 import { inProcessFactory } from '../platform/node/nodeFactory.ts';
 import { PRESETS } from '../scenarios/presets/index.ts';
 import { runScenario, type ScenarioSummary } from '../scenarios/runner.ts';
 import { parseScenario, parseScenarioText, type Scenario, ScenarioError } from '../scenarios/schema.ts';
 import { runMain } from './exit.ts';
+import { lessonCheckMain } from './lessonCheck.ts';
 
 // Keep stdout for the summary alone: anything else written there (PGlite's notices,
 // libraries' logs) goes to stderr.
@@ -24,15 +29,31 @@ function emit(text: string): void {
 }
 
 const USAGE = `usage: npm run scenario -- <file.json | preset> [--seed N] [--json] [--compare]
+       npm run scenario -- <lesson.json | lesson-id> --check [--json]
+       npm run scenario -- --check --all
        npm run scenario -- --list`;
 
 function load(target: string): Scenario {
-  if (existsSync(target)) return parseScenarioText(readFileSync(target, 'utf8'), target);
+  if (existsSync(target)) {
+    const text = readFileSync(target, 'utf8');
+    if (isLessonFile(safeJson(text))) return compileLesson(parseLessonText(text, target)).scenario;
+    return parseScenarioText(text, target);
+  }
   const preset = PRESETS[target.replace(/\.json$/, '')];
   if (preset) return parseScenario(preset);
+  const lesson = lessonById(target.replace(/\.json$/, ''));
+  if (lesson) return compileLesson(lesson).scenario;
   throw new ScenarioError([
     `no scenario file "${target}" and no preset of that name; presets: ${Object.keys(PRESETS).join(', ')}`,
   ]);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 const ANOMALY_LABEL: Record<string, string> = {
@@ -174,6 +195,15 @@ async function main(): Promise<number> {
     return 0;
   }
   const target = args.positionals[0];
+  const seedArg = args.values.seed === undefined ? undefined : Number(args.values.seed);
+  if (args.values.check && (seedArg === undefined || Number.isInteger(seedArg))) {
+    return lessonCheckMain(target, {
+      all: args.values.all ?? false,
+      seed: seedArg,
+      json: args.values.json ?? false,
+      emit,
+    });
+  }
   if (!target) {
     console.error(USAGE);
     return 2;
@@ -213,6 +243,8 @@ function parse() {
       json: { type: 'boolean', default: false },
       list: { type: 'boolean', default: false },
       compare: { type: 'boolean', default: false },
+      check: { type: 'boolean', default: false },
+      all: { type: 'boolean', default: false },
     },
   });
 }
