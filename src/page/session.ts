@@ -6,7 +6,7 @@
  * step and finishes the run exactly as the CLI does, so its summary is the CLI's for the
  * same file and seed.
  */
-import { Cluster, type NodeFactory, type SettingsInput } from '../engine/index.ts';
+import { Cluster, type JournalEntry, type NodeFactory, type SettingsInput } from '../engine/index.ts';
 import { runAsScenario } from '../scenarios/journal.ts';
 import { finishScenario, type ScheduledRun, scenarioSettings, scheduleSteps } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';
@@ -147,6 +147,31 @@ export async function playScenario(scenario: Scenario, seed: number): Promise<vo
   followScenario(lab, scenario);
   lab.driver.play();
   logActivity('info', `Playing "${scenario.name}" with seed ${seed}: ${scenario.steps.length} steps.`);
+}
+
+/**
+ * Rebuilds `scenario`'s run with `seed` on a fresh cluster, sending `journal`'s commands at
+ * their moments, up to engine time `atMs`, and leaves it paused there without a stop of
+ * its own: a lesson (see lessonRun.ts) opened at a step, one of the learner's paths, a
+ * step replayed with other settings. The caller decides where the clock stops next.
+ * Returns whether the new cluster is running (a failure is logged; the old one stays).
+ */
+export async function replayScenario(
+  scenario: Scenario,
+  seed: number,
+  journal: JournalEntry[],
+  atMs: number,
+  doing: string,
+): Promise<boolean> {
+  const settings = scenarioSettings(scenario, seed);
+  const lab = await switchLab(
+    doing,
+    (schedule) => (factory) => Cluster.replay(factory, settings, journal, atMs, schedule),
+    { settings, scenario },
+  );
+  if (!lab) return false;
+  useLab.setState({ scenarioRun: undefined });
+  return true;
 }
 
 /**
