@@ -161,6 +161,31 @@ export {
 export type { LogEntry } from './replication/primaryLog.ts';
 export type { Shipment } from './replication/replicaStream.ts';
 export { type ReplicationStatus, type SyncState, syncStates } from './replication/status.ts';
+// Sharding: strategies, the key probe, resharding's phases (sharding/).
+export {
+  DEFAULT_LOGICAL_SHARDS,
+  ID_MODES,
+  type IdMode,
+  MAX_LOGICAL_SHARDS,
+  MAX_SHARDS,
+  MAX_VNODES,
+  MIN_SHARDS,
+  type PlacementSnapshot,
+  type ProbeOutcome,
+  REGIONS,
+  RESHARD_PHASES,
+  type Region,
+  type ReshardPhase,
+  type ReshardPhaseRecord,
+  SCATTER_QUERIES,
+  type ScatterOutcome,
+  type ScatterQueryName,
+  SHARDING_STRATEGIES,
+  type ShardingSnapshot,
+  type ShardingStrategy,
+  type ShardMoveSnapshot,
+  type ShardSnapshot,
+} from './sharding/types.ts';
 // Time: the virtual clock and the real-time driver the page plays it with.
 export type { VirtualClock } from './sim/clock.ts';
 export { ClockDriver, type DriverState, SPEEDS } from './sim/clockDriver.ts';

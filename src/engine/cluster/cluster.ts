@@ -17,12 +17,14 @@ import { ClientOperations } from '../app/operations.ts';
 import { createHandlers, type Handlers, type OutcomeOf } from '../commands/handlers.ts';
 import type { Command, CommandName, CommandOf } from '../commands/schema.ts';
 import { CommandError, parseCommand, settingsProblems } from '../commands/validate.ts';
+import { shopUsersSql } from '../db/schema.ts';
 import type { NodeHandle, NodeRole } from '../db/types.ts';
 import { createFailoverActor, type FailoverActor } from '../failover/failoverActor.ts';
 import { FailoverOrchestrator } from '../failover/orchestrator.ts';
 import { CommitAcks } from '../replication/commitAcks.ts';
 import type { LogEntry } from '../replication/primaryLog.ts';
 import type { Shipment } from '../replication/replicaStream.ts';
+import { Sharding } from '../sharding/sharding.ts';
 import { VirtualClock } from '../sim/clock.ts';
 import { runCommand } from '../sim/commandEvent.ts';
 import { History } from '../sim/history.ts';
@@ -38,6 +40,7 @@ import {
   replicaName,
   resolveSettings,
   type SettingsInput,
+  SNAPSHOT_USERS,
   STANDBY,
 } from './settings.ts';
 import { buildSnapshot, type ClusterSnapshot } from './snapshot.ts';
@@ -66,6 +69,8 @@ export class Cluster {
   readonly load: LoadGenerator;
   /** Replication modes and the commits waiting for standbys' acknowledgement. */
   readonly acks: CommitAcks;
+  /** The router of a sharded cluster; inactive (and silent) until setSharding. */
+  readonly sharding: Sharding;
   private readonly actor: Actor<typeof clusterMachine>;
   /** Databases, the primary's log, replica streams, partitions. */
   private readonly repl: ReplicationState;
@@ -114,9 +119,22 @@ export class Cluster {
     });
     this.repl = repl;
     this.app = new AppTier(settings.appServers);
+    this.sharding = new Sharding({
+      clock,
+      history,
+      settings,
+      bootNode: async (name) => {
+        const db = await this.factory(name, 'primary');
+        if (settings.users !== SNAPSHOT_USERS) await db.exec(shopUsersSql(settings.users));
+        return db;
+      },
+      catalogue: () => repl.db(this.primaryName()),
+    });
+    const sharding = this.sharding;
     this.load = new LoadGenerator(clock, random, {
-      placeOrder: (user, total) => void this.ops.placeOrder({ user, total, client: 'load' }),
-      readOrders: (user) => void this.ops.readOrders({ user, client: 'load' }),
+      placeOrder: (user, total) =>
+        void (sharding.active ? sharding : this.ops).placeOrder({ user, total, client: 'load' }),
+      readOrders: (user) => void (sharding.active ? sharding : this.ops).readOrders({ user, client: 'load' }),
       browse: (user, category) => void this.ops.browse({ user, category, client: 'load' }),
       analyticsQuery: (user) => void this.ops.analyticsQuery({ user, client: 'load' }),
     });
@@ -170,6 +188,7 @@ export class Cluster {
     this.handlers = createHandlers({
       ...core,
       failover,
+      sharding,
       load: this.load,
       ops: this.ops,
       command: (label, work) => runCommand(clock, label, work),
@@ -392,6 +411,8 @@ export class Cluster {
       statusOf: (node) => this.statusOf(node),
       opsPerSec: (node) => repl.opsPerSec(node),
     });
+    const sharding = this.sharding.snapshot();
+    if (sharding) this.cachedSnapshot.sharding = sharding;
     return this.cachedSnapshot;
   }
 
@@ -414,5 +435,6 @@ export class Cluster {
     this.failoverActor.stop();
     this.actor.stop();
     await Promise.all([...this.repl.dbs.values()].map((db) => db.close().catch(() => undefined)));
+    await this.sharding.close();
   }
 }

@@ -21,6 +21,7 @@ import type { ReplicationMode } from '../replication/modes.ts';
 import type { LogEntry, PrimaryLog } from '../replication/primaryLog.ts';
 import type { ReplicaStream, Shipment } from '../replication/replicaStream.ts';
 import { type ReplicationStatus, replicationStatus } from '../replication/status.ts';
+import type { ShardingSnapshot } from '../sharding/types.ts';
 import type { History, Recorded } from '../sim/history.ts';
 import type { clusterMachine, NodeStatus, Role } from './clusterMachine.ts';
 import type { ClusterSettings } from './settings.ts';
@@ -108,6 +109,8 @@ export interface ClusterSnapshot {
   failoverStory: FailoverStory;
   /** Downtime of each failover so far, measured from the history (checker/downtime.ts). */
   downtimes: FailoverDowntime[];
+  /** The shards, their placement and the running move; undefined while the cluster is not sharded. */
+  sharding?: ShardingSnapshot;
 }
 
 /** The engine state a snapshot is copied from, as the cluster facade hands it over. */

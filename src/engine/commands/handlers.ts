@@ -22,7 +22,16 @@ import {
 } from '../replication/modes.ts';
 import { type LogEntry, RECENT_ENTRIES_KEPT } from '../replication/primaryLog.ts';
 import type { ReplicaStream } from '../replication/replicaStream.ts';
-import type { Later } from '../sim/commandEvent.ts';
+import type { Sharding } from '../sharding/sharding.ts';
+import { withLogicalMoved, withShardAdded, withShardRemoved } from '../sharding/strategies.ts';
+import {
+  MAX_SHARDS as MAX_SHARDS_ALLOWED,
+  MIN_SHARDS,
+  type ProbeOutcome,
+  type ScatterOutcome,
+  type ShardMoveSnapshot,
+} from '../sharding/types.ts';
+import { Later } from '../sim/commandEvent.ts';
 import type { History } from '../sim/history.ts';
 import type { CommandName, CommandOf } from './schema.ts';
 
@@ -36,6 +45,8 @@ export interface CommandHost {
   readonly failover: FailoverOrchestrator;
   readonly streams: ReadonlyMap<string, ReplicaStream>;
   readonly partitioned: Set<string>;
+  /** The router of a sharded cluster (inactive until setSharding). */
+  readonly sharding: Sharding;
   /** Runs `work` as an event at the current engine time (see runCommand). */
   command<T>(label: string, work: () => T | Later<T> | Promise<T | Later<T>>): Promise<T>;
   resolve(node: string): string;
@@ -60,10 +71,17 @@ export interface CommandOutcomes {
   analyticsQuery: ReadOutcome;
   sql: SqlOutcome;
   inspectWal: WalRecord[];
+  probe: ProbeOutcome;
+  scatterQuery: ScatterOutcome;
+  addShard: ShardMoveSnapshot;
+  removeShard: ShardMoveSnapshot;
+  moveShard: ShardMoveSnapshot;
 }
 export type OutcomeOf<K extends CommandName> = K extends keyof CommandOutcomes ? CommandOutcomes[K] : undefined;
 
 export type Handlers = { [K in CommandName]: (command: CommandOf<K>) => Promise<OutcomeOf<K>> };
+
+const later = <T>(p: Promise<T>) => new Later(p);
 
 /** Drops undefined fields (a partial settings object). */
 function defined<T extends object>(o: T): Partial<T> {
@@ -92,8 +110,15 @@ export function createHandlers(host: CommandHost): Handlers {
     host.command(label, () => change(host.stream(host.resolve(node))));
   const config = (setting: string, value: string) => history.record({ type: 'config.changed', setting, value });
   return {
-    placeOrder: ({ user, total, node, via }) => host.ops.placeOrder({ user, total, node, via }),
-    readOrders: ({ user, node, via }) => host.ops.readOrders({ user, node, via }),
+    // While sharded, the router sends a user's orders to the user's shard (a named node still gets them directly).
+    placeOrder: ({ user, total, node, via }) =>
+      host.sharding.active && !node
+        ? host.sharding.placeOrder({ user, total, via })
+        : host.ops.placeOrder({ user, total, node, via }),
+    readOrders: ({ user, node, via }) =>
+      host.sharding.active && !node
+        ? host.sharding.readOrders({ user, via })
+        : host.ops.readOrders({ user, node, via }),
     browse: ({ user, category, node, via }) => host.ops.browse({ user: user ?? 1000, category, node, via }),
     analyticsQuery: () => host.ops.analyticsQuery({}),
     setMode: (c) =>
@@ -227,7 +252,48 @@ export function createHandlers(host: CommandHost): Handlers {
         host.failover.setPromotionPolicy(policy, maxLagBytes);
         config('promotionPolicy', policy);
       }),
+    ...shardingHandlers(host),
   } as Handlers;
+}
+
+/** The sharding commands (sharding/): set up, reshard live, probe a key, scatter a query. */
+function shardingHandlers(
+  host: CommandHost,
+): Pick<Handlers, 'setSharding' | 'addShard' | 'removeShard' | 'moveShard' | 'probe' | 'scatterQuery'> {
+  const { sharding } = host;
+  const options = () => ({ users: sharding.host.settings.users });
+  const placement = () => {
+    if (!sharding.placement) throw new Error('the cluster is not sharded: send setSharding first');
+    return sharding.placement;
+  };
+  const ready = () => {
+    const running = sharding.mover.current();
+    if (running) throw new Error(`move ${running.id} is still running (${running.phase})`);
+    return placement();
+  };
+  return {
+    setSharding: (c) => host.command('setSharding', () => sharding.configure(c).then(() => undefined)),
+    addShard: () =>
+      host.command('addShard', async () => {
+        const before = ready();
+        if (before.shards.length >= MAX_SHARDS_ALLOWED) throw new Error(`at most ${MAX_SHARDS_ALLOWED} shards`);
+        const name = await sharding.bootShard('new');
+        return later(sharding.mover.start('add', withShardAdded(before, name, options())));
+      }),
+    removeShard: ({ shard }) =>
+      host.command('removeShard', () => {
+        const before = ready();
+        if (before.shards.length <= MIN_SHARDS)
+          throw new Error(`a sharded cluster keeps at least ${MIN_SHARDS} shards`);
+        const after = withShardRemoved(before, shard, options());
+        sharding.shards.setState(shard, 'leaving');
+        return later(sharding.mover.start('remove', after));
+      }),
+    moveShard: ({ logicalShard, to }) =>
+      host.command('moveShard', () => later(sharding.mover.start('move', withLogicalMoved(ready(), logicalShard, to)))),
+    probe: (c) => host.command('probe', () => sharding.probe(c)),
+    scatterQuery: ({ query }) => host.command('scatterQuery', () => sharding.scatter(query)),
+  };
 }
 
 /** What a console run answered: one result per statement, and whether it ended inside a transaction it opened. */

@@ -11,6 +11,16 @@ import { READ_POLICIES, RYW_STRATEGIES } from '../app/routing.ts';
 import { MAX_LAG_MS, MAX_USERS } from '../cluster/settings.ts';
 import { PROMOTION_POLICIES } from '../failover/candidate.ts';
 import { SYNC_LEVELS } from '../replication/modes.ts';
+import {
+  ID_MODES,
+  MAX_LOGICAL_SHARDS,
+  MAX_SHARDS,
+  MAX_VNODES,
+  MIN_SHARDS,
+  REGIONS,
+  SCATTER_QUERIES,
+  SHARDING_STRATEGIES,
+} from '../sharding/types.ts';
 
 // The page runs under a Content-Security-Policy without 'unsafe-eval': zod must not compile
 // its parsers with new Function (it would only fall back, but the attempt is a violation).
@@ -29,6 +39,7 @@ const appServer = z.string().regex(/^app-[1-9]\d*$/, 'expected an app server nam
 const perSec = z.number().min(0, 'expected 0 or more per second').max(5000, 'expected at most 5000 per second');
 const ms = z.number().min(0, 'expected 0 or more milliseconds');
 const lagMs = ms.max(MAX_LAG_MS, `expected at most ${MAX_LAG_MS} ms`);
+const shard = z.string().regex(/^shard-\d+$/, 'expected a shard name such as "shard-1"');
 
 export const CATEGORIES = ['Electronics', 'Fashion', 'Home & Kitchen', 'Books & Media'] as const;
 export const DATA_KINDS = ['orders', 'products'] as const;
@@ -120,6 +131,49 @@ export const COMMANDS = {
   sql: z.strictObject({ do: z.literal('sql'), node, text: z.string().min(1, 'expected SQL text') }),
   /** The physical WAL records behind replication log entry `entry` (pg_walinspect). */
   inspectWal: z.strictObject({ do: z.literal('inspectWal'), entry: z.number().int() }),
+  /**
+   * Shards the shop's orders over `shards` real PGlite primaries (shard-0 ...) behind the
+   * app tier's router; the existing orders are distributed to them (sharding/).
+   */
+  setSharding: z.strictObject({
+    do: z.literal('setSharding'),
+    strategy: z.enum(SHARDING_STRATEGIES),
+    shards: z
+      .number()
+      .int()
+      .min(MIN_SHARDS, `expected at least ${MIN_SHARDS} shards`)
+      .max(MAX_SHARDS, `expected at most ${MAX_SHARDS} shards`),
+    /** ring: virtual nodes per shard (default 64). */
+    vnodes: z.number().int().min(1).max(MAX_VNODES, `expected at most ${MAX_VNODES} virtual nodes`).optional(),
+    /** hash-ranges: logical shards (Citus' shard_count, default 32). */
+    logicalShards: z
+      .number()
+      .int()
+      .min(MIN_SHARDS)
+      .max(MAX_LOGICAL_SHARDS, `expected at most ${MAX_LOGICAL_SHARDS} logical shards`)
+      .optional(),
+    /** Order ids: each shard's own serial (the document; they collide) or global shard-prefixed ids (default serial). */
+    ids: z.enum(ID_MODES).optional(),
+  }),
+  /** Boots a new shard and moves its share of the rows onto it, live (copy, catch up, verify, switch, clean up). */
+  addShard: z.strictObject({ do: z.literal('addShard') }),
+  /** Moves every row off `shard`, live, then shuts it down. */
+  removeShard: z.strictObject({ do: z.literal('removeShard'), shard }),
+  /** hash-ranges: moves logical shard `logicalShard` (and its rows) to shard `to`, live (a Citus shard move). */
+  moveShard: z.strictObject({
+    do: z.literal('moveShard'),
+    logicalShard: z.number().int().min(0, 'expected a logical shard number, 0 or more'),
+    to: shard,
+  }),
+  /** Where a key lives and why: a user id, a region or a category. */
+  probe: z.strictObject({
+    do: z.literal('probe'),
+    user: user.optional(),
+    region: z.enum(REGIONS).optional(),
+    category: z.enum(CATEGORIES).optional(),
+  }),
+  /** A query every shard must answer (scatter), merged by the router (gather). */
+  scatterQuery: z.strictObject({ do: z.literal('scatterQuery'), query: z.enum(SCATTER_QUERIES) }),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -4,6 +4,7 @@
  * and tests all read it; nothing else keeps its own copy. Plain data only.
  */
 import type { FailoverPhaseName } from '../failover/failoverMachine.ts';
+import type { ReshardPhase } from '../sharding/types.ts';
 
 export type HistoryEvent =
   | {
@@ -105,7 +106,44 @@ export type HistoryEvent =
       entry: number;
     }
   | { type: 'split-brain'; nodes: string[] }
-  | { type: 'scenario.step'; index: number; action: string };
+  | { type: 'scenario.step'; index: number; action: string }
+  /** Sharding (sharding/): its own operations, numbered apart from the replicated cluster's. */
+  | ShardEvent;
+
+/** What a sharded cluster records: its configuration, its operations, probes, moves and their phases. */
+export type ShardEvent =
+  | {
+      type: 'shard.config';
+      strategy: string;
+      shards: string[];
+      ids: string;
+      vnodes?: number;
+      logicalShards?: number;
+      /** Existing orders distributed to the shards when sharding was set. */
+      copiedRows: number;
+    }
+  | { type: 'shard.write'; op: number; client: string; user: number; shard: string }
+  | { type: 'shard.write.ok'; op: number; shard: string; user: number; orderId: number; pausedMs?: number }
+  | { type: 'shard.write.fail'; op: number; shard: string; error: string; code?: string }
+  | { type: 'shard.read'; op: number; client: string; user: number; shard: string; orderIds: number[] }
+  | { type: 'shard.scatter'; query: string; latencyMs: number; shards: string[]; rows: number }
+  | { type: 'shard.probe'; key: string; shard: string | null; route: string }
+  | {
+      type: 'shard.move';
+      move: number;
+      kind: 'add' | 'remove' | 'move';
+      status: 'started' | 'done' | 'failed';
+      sources: string[];
+      targets: string[];
+      movingUsers: number;
+      detail: string;
+      movedRows?: number;
+      totalRows?: number;
+      expectedMovedShare?: number;
+      writePauseMs?: number;
+    }
+  | { type: 'shard.phase'; move: number; phase: ReshardPhase; detail: string }
+  | { type: 'shard.note'; text: string };
 
 export type Recorded = HistoryEvent & { seq: number; at: number };
 
