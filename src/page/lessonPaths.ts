@@ -83,6 +83,20 @@ export function followPath(paths: Paths, journal: readonly JournalEntry[], nowMs
 }
 
 /**
+ * The current path revised in place: a step replayed with other settings is the same path
+ * tried again, not a new one (going back and choosing differently is).
+ */
+export function revisePath(paths: Paths, journal: readonly JournalEntry[]): Paths {
+  const own = ownCommands(journal);
+  const path = paths.list[paths.current];
+  return replaceCurrent(paths, {
+    ...path,
+    journal: own,
+    label: path.journal.length === 0 ? labelFor(own, 0) : path.label,
+  });
+}
+
+/**
  * The current path's commands due at `nowMs` that the run has not sent yet: after going
  * back to a step, the settings the learner had changed at its start, sent again before it
  * plays so the path plays as it did.

@@ -15,15 +15,7 @@ import { sendCommand } from './commands.ts';
 import { describeError } from './format.ts';
 import { evaluateStep, type Reveal, type StepOutcome } from './lessonEval.ts';
 import { showStepInUrl } from './lessonLinks.ts';
-import {
-  dueCommands,
-  followPath,
-  journalForReplay,
-  journalUntil,
-  type Paths,
-  startPaths,
-  switchPath,
-} from './lessonPaths.ts';
+import { dueCommands, followPath, type Paths, startPaths } from './lessonPaths.ts';
 import {
   loadProgress,
   type ProgressBook,
@@ -142,7 +134,7 @@ export async function openLesson(lessonId: string, options: OpenOptions = {}): P
 }
 
 /** Compiles the lesson with `reference` and rebuilds the run at step `index`'s start from `journal`. */
-async function rebuild(
+export async function rebuild(
   index: number,
   journal: Parameters<typeof replayScenario>[2],
   reference: string[],
@@ -171,7 +163,7 @@ async function rebuild(
 }
 
 /** Shows step `index` at its start: nothing answered or revealed yet, the stop at its end armed. */
-function enter(index: number): void {
+export function enter(index: number): void {
   const { lesson, steps, mode } = get();
   if (!lesson) return;
   set((s) => ({
@@ -193,7 +185,7 @@ function remember(book: ProgressBook): ProgressBook {
 }
 
 /** The current step's window. */
-function windowOf(index = get().stepIndex) {
+export function windowOf(index = get().stepIndex) {
   return get().compiled?.steps[index];
 }
 
@@ -254,88 +246,8 @@ function evaluateNow(): StepOutcome | undefined {
   });
 }
 
-/** Next: play the step (its question answered first, if it asks one), or go on to the next step. */
-export async function next(): Promise<'asks' | 'moved' | 'none'> {
-  const s = get();
-  if (s.busy || !s.lesson) return 'none';
-  if (s.phase === 'ready') {
-    if (s.steps[s.stepIndex].predict && s.answer === undefined) return 'asks';
-    await playStep();
-    return 'moved';
-  }
-  if (s.phase === 'playing' || s.stepIndex >= s.last) return 'none';
-  const to = s.stepIndex + 1;
-  const w = windowOf(to);
-  const lab = currentLab();
-  if (!w || !lab) return 'none';
-  if (lab.cluster.clock.now() === w.startMs) enter(to);
-  else await rebuild(to, journalUntil(lab.cluster.journalCopy(), w.startMs), s.reference, `Go to step ${to + 1}`);
-  return 'moved';
-}
-
-/** Back: the previous step at its start, rebuilt by replaying the run up to then. */
-export async function back(): Promise<void> {
-  const s = get();
-  const lab = currentLab();
-  if (s.busy || !lab || s.stepIndex <= s.first) return;
-  followPaths();
-  const to = s.stepIndex - 1;
-  const w = windowOf(to);
-  if (!w) return;
-  await rebuild(to, journalUntil(lab.cluster.journalCopy(), w.startMs), s.reference, `Back to step ${to + 1}`);
-}
-
-/**
- * Plays the current step again from its start, with the settings the learner changed since
- * (commands sent after it played move to its start); without the "show me" actions.
- */
-export async function replayStep(): Promise<void> {
-  const s = get();
-  const lab = currentLab();
-  const w = windowOf();
-  if (s.busy || !lab || !w) return;
-  followPaths();
-  const step = s.steps[s.stepIndex];
-  const reference = s.reference.filter((id) => id !== step.id);
-  const journal = journalForReplay(lab.cluster.journalCopy(), w.startMs, w.endMs);
-  if (await rebuild(s.stepIndex, journal, reference, `Replay step ${s.stepIndex + 1}`)) await playStep();
-}
-
-/** Show me: the step played again from its start with its reference actions (what a learner would do). */
-export async function showMe(): Promise<void> {
-  const s = get();
-  const lab = currentLab();
-  const w = windowOf();
-  const step = s.steps[s.stepIndex];
-  if (s.busy || !lab || !w || !step?.reference?.length) return;
-  followPaths();
-  const reference = [...new Set([...s.reference, step.id])];
-  const journal = journalUntil(lab.cluster.journalCopy(), w.startMs);
-  if (await rebuild(s.stepIndex, journal, reference, `Show me step ${s.stepIndex + 1}`)) await playStep();
-}
-
-/** Switches to another of the learner's paths: its run replayed up to the furthest step it reached. */
-export async function choosePath(index: number): Promise<void> {
-  const s = get();
-  if (s.busy || index === s.paths.current) return;
-  followPaths();
-  const paths = switchPath(get().paths, index);
-  const path = paths.list[paths.current];
-  const to = Math.min(s.last, Math.max(s.first, path.stepIndex));
-  const w = windowOf(to);
-  if (!w) return;
-  set({ paths });
-  await rebuild(to, journalUntil(path.journal, w.startMs), s.reference, `Switch to path ${path.id}`);
-}
-
-export function showHint(): void {
-  const { steps, stepIndex, hintsShown } = get();
-  const hints = steps[stepIndex]?.hints ?? [];
-  if (hintsShown < hints.length) set({ hintsShown: hintsShown + 1 });
-}
-
 /** Notes where the learner is on their paths (a new path when they departed from the current one). */
-function followPaths(): void {
+export function followPaths(): void {
   const lab = currentLab();
   const s = get();
   if (!lab || !s.lesson || s.busy) return;

@@ -3,7 +3,8 @@
  * setting, another command) starts a new path and keeps the earlier one here, one click
  * (and a replay) away. Shown once there is more than one.
  */
-import { choosePath, useLessonRun } from '../../page/lessonRun.ts';
+import { choosePath } from '../../page/lessonNav.ts';
+import { useLessonRun } from '../../page/lessonRun.ts';
 
 export function LessonPaths() {
   const paths = useLessonRun((s) => s.paths);

@@ -8,21 +8,17 @@
  * this only shows its state and calls its actions. `mode` is `normal`, `presenter` (large
  * type, no paths or links) or `embed` (compact; only the steps `fromStep`..`toStep`).
  */
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import type { LessonStep } from '../../lessons/types.ts';
 import { stepUrl } from '../../page/lessonLinks.ts';
+import { back, next, replayStep, showHint, showMe } from '../../page/lessonNav.ts';
 import {
   attachPlayer,
-  back,
   commitAnswer,
   isOpen,
   type LessonMode,
   type LessonRunState,
-  next,
   openLesson,
-  replayStep,
-  showHint,
-  showMe,
   useLessonRun,
 } from '../../page/lessonRun.ts';
 import { useLab } from '../../page/store.ts';
@@ -47,7 +43,6 @@ export function LessonPlayer({ lessonId, stepId, mode = 'normal', fromStep, toSt
   const run = useLessonRun();
   const question = useRef<HTMLFieldSetElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
-  const titleId = useId();
 
   useEffect(() => attachPlayer(), []);
   useEffect(() => {
@@ -104,12 +99,12 @@ export function LessonPlayer({ lessonId, stepId, mode = 'normal', fromStep, toSt
   );
 
   return (
-    <section className={`panel lesson-player lesson-${mode}`} aria-labelledby={titleId} aria-busy={busy}>
+    <section className={`panel lesson-player lesson-${mode}`} aria-label="Lesson" aria-busy={busy}>
       <header className="lesson-head">
         <p className="lesson-chapter">
           {run.lesson.title} · Chapter {w.chapter + 1} of {chapters}: {w.chapterTitle}
         </p>
-        <h2 id={titleId} ref={heading} tabIndex={-1}>
+        <h2 ref={heading} tabIndex={-1}>
           Step {run.stepIndex + 1} of {run.steps.length}: {step.title}
         </h2>
         {questionFirst && <p className="lesson-challenge">Challenge: answer before you read on.</p>}
