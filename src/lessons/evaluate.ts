@@ -11,34 +11,47 @@ import type {
   Expectation,
   Goal,
   GoalResult,
+  MeasureArgs,
   MeasureValue,
   Prediction,
   PredictionResult,
 } from './types.ts';
 
+/** The window an entry looks at: the step's, or from the lesson's start with `from: "lesson"`. */
+function scoped(ctx: EvaluationContext, args: MeasureArgs | undefined): EvaluationContext {
+  return args?.from === 'lesson' ? { ...ctx, window: { startMs: 0, endMs: ctx.window.endMs } } : ctx;
+}
+
 /** What the engine actually did, whether an answer matches it, and why. */
 export function evaluatePrediction(predict: Prediction, ctx: EvaluationContext): PredictionResult {
-  const { actual, explanation } = MEASURES[predict.measure](ctx, predict.args ?? {});
+  const { actual, explanation } = MEASURES[predict.measure](scoped(ctx, predict.args), predict.args ?? {});
   const tolerance = predict.answer === 'number' ? (predict.tolerance ?? 0) : 0;
   const correct = (answer: MeasureValue) =>
     predict.answer === 'number'
       ? typeof actual === 'number' && Math.abs(Number(answer) - actual) <= tolerance
-      : String(answer) === String(actual);
+      : expectationHolds(String(answer), actual);
   return { actual, correct, explanation: predict.explain ? `${explanation} ${predict.explain}` : explanation };
 }
 
 /** Whether the step's goal is met over its window, the numbers behind that, and why. */
 export function evaluateGoal(goal: Goal, ctx: EvaluationContext): GoalResult {
-  return GOALS[goal.check](ctx, goal.args ?? {});
+  return GOALS[goal.check](scoped(ctx, goal.args), goal.args ?? {});
 }
 
 const COMPARISON = /^(>=|<=|!=|>|<|=)\s*(-?\d+(?:\.\d+)?)$/;
+const RANGE = /^(-?\d+(?:\.\d+)?)\s*\.\.\s*(-?\d+(?:\.\d+)?)$/;
 
-/** Whether `actual` bears out the narration's claim (a value, or a comparison such as ">0"). */
+/**
+ * Whether `actual` bears out a claim or matches a choice: the same value, or for a number
+ * a comparison (">0", "<=50") or an inclusive range ("30000..60000").
+ */
 export function expectationHolds(expect: Expectation, actual: MeasureValue): boolean {
   if (typeof expect === 'number') return actual === expect;
+  if (String(actual) === expect) return true;
+  const range = RANGE.exec(expect.trim());
+  if (range) return typeof actual === 'number' && actual >= Number(range[1]) && actual <= Number(range[2]);
   const m = COMPARISON.exec(expect.trim());
-  if (!m) return String(actual) === expect;
+  if (!m) return false;
   if (typeof actual !== 'number') return false;
   const n = Number(m[2]);
   switch (m[1]) {

@@ -8,7 +8,12 @@ import { classifyReads, type EventOf, type ReadVerdict, type Recorded } from '..
 import { percentile } from '../scenarios/summary.ts';
 import type { EvaluationContext, LessonWindow, MeasureArgs } from './types.ts';
 
-export const inWindow = (at: number, w: LessonWindow) => at >= w.startMs && at <= w.endMs;
+/**
+ * Whether something that happened at `at` belongs to the window: from its start up to, not
+ * including, its end, where the next step's actions begin (an empty window holds its instant).
+ */
+export const inWindow = (at: number, w: LessonWindow) =>
+  at >= w.startMs && (at < w.endMs || (at === w.endMs && w.startMs === w.endMs));
 
 /** The checker's verdicts are computed once per history (a history only grows; its length keys the cache). */
 const verdictCache = new WeakMap<readonly Recorded[], { length: number; verdicts: ReadVerdict[] }>();
@@ -128,7 +133,7 @@ export function behindAtEnd(ctx: EvaluationContext, node: string): { behind: num
   let head = 0;
   let applied = 0;
   for (const e of ctx.events) {
-    if (e.at > ctx.window.endMs) break;
+    if (e.at >= ctx.window.endMs && ctx.window.endMs > ctx.window.startMs) break;
     if (e.type === 'write.ok') {
       if (e.timeline > timeline) [timeline, head, applied] = [e.timeline, 0, 0];
       if (e.timeline === timeline) head = Math.max(head, e.entry);

@@ -5,6 +5,7 @@
  * lag and "will this read see order #N" flips on its own.
  */
 import { formatLsn } from '../engine/index.ts';
+import { percentile } from '../scenarios/summary.ts';
 import {
   behindAtEnd,
   commitLatency,
@@ -77,7 +78,7 @@ export const MEASURES: Record<MeasureName, Measure> = {
             : 'fresh';
     const why: Record<string, string> = {
       failed: `it failed: ${read.error}`,
-      monotonic: `orders ${read.vanished?.orderIds.join(', ')} an earlier read showed (on ${read.vanished?.node}) vanished`,
+      monotonic: `${read.vanished?.orderIds.map((o) => `#${o}`).join(', ')}, shown by an earlier read (on ${read.vanished?.node}), vanished`,
       'read-your-writes': `it missed the user's own order ${read.missedOwn.map((m) => `#${m.orderId}`).join(', ')}`,
       stale: `${read.node} had not replayed order #${read.missedWrite?.orderId}, acknowledged before the read began`,
       fresh: `${read.node} had every acknowledged write`,
@@ -160,6 +161,29 @@ export const MEASURES: Record<MeasureName, Measure> = {
     return {
       actual: behind,
       explanation: `At ${ctx.window.endMs} ms the log's newest entry was ${head}; ${node} had replayed up to ${applied}: ${plural(behind, 'transaction')} behind.`,
+    };
+  },
+  primaryReadShare(ctx, args) {
+    const reads = readsIn(ctx, args).filter((v) => v.ok);
+    const primary = promotions(ctx).at(-1)?.node ?? 'primary';
+    const onPrimary = reads.filter((v) => v.node === primary || v.node === 'primary').length;
+    const share = reads.length ? Math.round((onPrimary / reads.length) * 100) : 0;
+    return {
+      actual: share,
+      explanation: `${onPrimary} of ${plural(reads.length, 'read')} (${share}%) were served by the primary; the rest by replicas.`,
+    };
+  },
+  readLatencyMs(ctx, args) {
+    const reads = readsIn(ctx, args).filter((v) => v.ok);
+    const sorted = reads.map((v) => v.latencyMs).sort((a, b) => a - b);
+    const stat = args.stat ?? 'p50';
+    const ms =
+      Math.round(
+        (stat === 'last' ? (reads.at(-1)?.latencyMs ?? 0) : percentile(sorted, stat === 'max' ? 1 : 0.5)) * 10,
+      ) / 10;
+    return {
+      actual: ms,
+      explanation: `${stat} read latency ${ms} ms over ${plural(reads.length, 'read')}.`,
     };
   },
   downtimeMs(ctx) {

@@ -35,9 +35,10 @@ export function checkStep(step: LessonStep, where: string, ctx: EvaluationContex
       problems.push(
         `${where}: the narration expects ${p.measure} ${JSON.stringify(p.expect)}, but the engine computed ${JSON.stringify(actual)}: ${explanation}`,
       );
-    if (p.choices && !p.choices.some((c) => c.value === String(actual)))
+    const matching = p.choices?.filter((c) => expectationHolds(c.value, actual)) ?? [];
+    if (p.choices && matching.length !== 1)
       problems.push(
-        `${where}: the answer ${JSON.stringify(actual)} is none of the choices (${p.choices.map((c) => JSON.stringify(c.value)).join(', ')}): ${explanation}`,
+        `${where}: the answer ${JSON.stringify(actual)} matches ${matching.length ? 'more than one' : 'none'} of the choices (${p.choices.map((c) => JSON.stringify(c.value)).join(', ')}): ${explanation}`,
       );
   }
   if (step.goal) {

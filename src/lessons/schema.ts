@@ -35,6 +35,7 @@ const Args = z.strictObject({
   ms: z.number().min(0).optional(),
   stat: z.enum(['p50', 'max', 'last']).optional(),
   includeLoad: z.boolean().optional(),
+  from: z.enum(['step', 'lesson']).optional(),
 });
 
 const measureNames = Object.keys(MEASURES) as [string, ...string[]];

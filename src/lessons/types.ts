@@ -67,7 +67,9 @@ export type MeasureName =
   | 'ackedWrites'
   | 'splitBrain'
   | 'behindEntries'
-  | 'downtimeMs';
+  | 'downtimeMs'
+  | 'primaryReadShare'
+  | 'readLatencyMs';
 
 /** Names of the goals a step can set (see goals.ts). */
 export type GoalName =
@@ -90,7 +92,9 @@ export type GoalName =
  * - `minReads`: at least this many completed reads in the window, or the goal is not met;
  * - `ms`: a latency bound;
  * - `stat`: which commit latency: "p50" (default), "max" or "last";
- * - `includeLoad`: count the load generator's operations too (default: yes for counts, no for "this read").
+ * - `includeLoad`: count the load generator's operations too (default: yes for counts, no for "this read");
+ * - `from`: "step" (default) looks at the step's window only; "lesson" from the lesson's start
+ *   to the step's end (e.g. the orders every failover so far has lost).
  */
 export interface MeasureArgs {
   user?: number;
@@ -101,18 +105,23 @@ export interface MeasureArgs {
   ms?: number;
   stat?: 'p50' | 'max' | 'last';
   includeLoad?: boolean;
+  from?: 'step' | 'lesson';
 }
 
-/** One choice of a multiple-choice prediction: its value is compared with the measure's answer. */
+/**
+ * One choice of a multiple-choice prediction: its value is compared with the measure's
+ * answer, as text ("yes", "replica-2") or, for a number, as a comparison or a range
+ * (">0", "<=50", "30000..60000"): see `expectationHolds`.
+ */
 export interface LessonChoice {
   value: string;
   label: string;
 }
 
 /**
- * What the narration claims the answer will be: a value ("yes", "replica-2", 0) or a
- * comparison on a number (">0", ">=2", "<50", "=0", "!=0"). `--check` fails a lesson
- * whose computed answer contradicts it.
+ * What the narration claims the answer will be: a value ("yes", "replica-2", 0), a
+ * comparison on a number (">0", ">=2", "<50", "=0", "!=0") or a range ("40..60",
+ * inclusive). `--check` fails a lesson whose computed answer contradicts it.
  */
 export type Expectation = string | number;
 
@@ -147,7 +156,11 @@ export interface Goal {
   args?: MeasureArgs;
 }
 
-/** An engine-time window, inclusive at both ends. */
+/**
+ * A step's engine-time window: what began from `startMs` up to (not including) `endMs`
+ * belongs to the step, where the next step's actions begin; operations count once they
+ * completed by `endMs`.
+ */
 export interface LessonWindow {
   startMs: number;
   endMs: number;

@@ -4,10 +4,22 @@
  */
 import { parseLesson } from '../schema.ts';
 import type { Lesson } from '../types.ts';
+import replicationLog from './replication-log.json' with { type: 'json' };
+import replicationModes from './replication-modes.json' with { type: 'json' };
+import roundRobin from './round-robin.json' with { type: 'json' };
+import rywFixes from './ryw-fixes.json' with { type: 'json' };
+import sessionMap from './session-map.json' with { type: 'json' };
 import staleRead from './stale-read.json' with { type: 'json' };
 
 /** The library's lessons, in the order the landing screen lists them. */
-export const LESSONS: readonly Lesson[] = [staleRead].map((raw) => parseLesson(raw));
+export const LESSONS: readonly Lesson[] = [
+  replicationLog,
+  staleRead,
+  rywFixes,
+  sessionMap,
+  roundRobin,
+  replicationModes,
+].map((raw) => parseLesson(raw));
 
 /** The library's lessons as the landing screen lists them (the same objects as LESSONS). */
 export const LESSON_LIST = LESSONS;
