@@ -4,17 +4,21 @@
  * to every replica in real engine time, and errors show on the page instead of crashing it.
  */
 import type { Page } from '@playwright/test';
-import { expect, note, snap, test } from './helpers.ts';
+import { engineTimeMs, expect, note, openTab, processed, rendered, snap, stepUntil, test } from './helpers.ts';
 
 const NODES = ['primary', 'replica-1', 'replica-2', 'replica-3'];
 
-/** Opens the app and waits for the running cluster. */
+/** Opens free play from the start page and waits for the running cluster. */
 async function openApp(page: Page): Promise<void> {
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Replica Lab', level: 1 })).toBeVisible();
+  await page.getByRole('link', { name: 'Free play (sandbox)' }).click();
+  await expect(page).toHaveURL(/#sandbox$/);
   // Booting takes seconds (four PostgreSQL instances), so the status is there to see.
   await expect(page.getByRole('status').filter({ hasText: 'Booting cluster…' })).toBeVisible();
-  await expect(nodesTable(page)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible({ timeout: 60_000 });
+  await openTab(page, 'Nodes');
+  await expect(nodesTable(page)).toBeVisible();
   note('boot', `4 nodes ready ${await page.getByTestId('boot-time').textContent()} after navigation start`);
   // The clock plays at 1x after boot.
   await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
@@ -75,6 +79,7 @@ test('boots the cluster, and an order placed on the page shows up on every repli
   await snap(page, '2-replicated');
 
   // The replication log names the WAL and the binlog and opens an entry's real WAL records.
+  await openTab(page, 'Replication log');
   const log = page.getByRole('region', { name: 'Replication log' });
   await expect(log).toContainText('binlog');
   await log.getByRole('button', { name: 'WAL records of transaction 1' }).click();
@@ -97,8 +102,10 @@ test('shows refused writes and dead nodes on the page, and the clock answers the
   await page.getByRole('combobox', { name: 'Read from' }).selectOption('replica-2');
   await page.getByRole('button', { name: 'Read my orders' }).click();
   await expect(page.getByRole('status', { name: 'Read result' })).toContainText('Connection refused');
+  await openTab(page, 'Activity');
   await expect(page.getByRole('log', { name: 'Activity' })).toContainText('Connection refused');
   await snap(page, '3-errors');
+  await openTab(page, 'Nodes');
   await page.getByRole('button', { name: 'Restart replica-2' }).click();
   await expect(page.getByTestId('replica-2-status')).toHaveText('recovering');
   await expect(page.getByTestId('replica-2-status')).toHaveText('up', { timeout: 10_000 });
@@ -119,29 +126,30 @@ test('shows refused writes and dead nodes on the page, and the clock answers the
   await page.getByRole('heading', { name: 'Nodes' }).click();
   await page.keyboard.press('Space');
   await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
-  await page.waitForTimeout(100); // a frame already under way may still land
+  // Paused: the engine runs no event, and the page shows the engine's time (engine state, no sleep).
+  await rendered(page);
+  const pausedEvents = await processed(page);
   const pausedAt = await engineTimeMs(page);
-  await page.waitForTimeout(300);
+  expect(pausedAt).toBe(await page.evaluate(() => Math.round(window.replicaLab?.cluster.clock.now() ?? -1)));
+  await rendered(page);
+  expect(await processed(page)).toBe(pausedEvents);
   expect(await engineTimeMs(page)).toBe(pausedAt);
   await page.getByRole('button', { name: 'Place order' }).click();
   await expect(page.getByRole('status', { name: 'Write result' })).toContainText('the clock is paused');
   await page.getByRole('heading', { name: 'Nodes' }).click();
+  // Right arrow runs exactly one engine event.
   await page.keyboard.press('ArrowRight');
-  await expect.poll(() => engineTimeMs(page)).toBeGreaterThan(pausedAt);
+  await expect.poll(() => processed(page)).toBe(pausedEvents + 1);
   // The acknowledgement is a few events away (the commit is shipped to the replicas first).
-  await expect(async () => {
-    const written = page.getByRole('status', { name: 'Write result' });
-    if (!(await written.textContent())?.includes('committed on primary')) await page.keyboard.press('ArrowRight');
-    await expect(written).toContainText('committed on primary', { timeout: 250 });
-  }).toPass({ timeout: 10_000 });
+  const written = page.getByRole('status', { name: 'Write result' });
+  await stepUntil(page, 'the order acknowledged', async () =>
+    ((await written.textContent()) ?? '').includes('committed on primary'),
+  );
+  expect(await engineTimeMs(page)).toBeGreaterThan(pausedAt);
+  await page.getByRole('heading', { name: 'Nodes' }).click();
   await page.keyboard.press('Space');
   await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
   await snap(page, '4-after-faults');
   await page.emulateMedia({ colorScheme: 'dark' });
   await snap(page, '5-dark');
 });
-
-async function engineTimeMs(page: Page): Promise<number> {
-  const text = (await page.getByRole('timer', { name: 'Engine time' }).textContent()) ?? '';
-  return Math.round(Number.parseFloat(text) * 1000);
-}

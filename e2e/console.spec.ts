@@ -5,7 +5,18 @@
  * and `+`/`-` and the hidden tab on the clock.
  */
 import type { Page } from '@playwright/test';
-import { expect, openApp, test } from './helpers.ts';
+import {
+  expect,
+  openApp,
+  openTab,
+  pauseClock,
+  placeOrderStepped,
+  playClock,
+  rendered,
+  setReplicaLag,
+  test,
+  writeResult,
+} from './helpers.ts';
 
 function sqlConsole(page: Page) {
   return page.getByRole('region', { name: 'SQL console' });
@@ -21,6 +32,7 @@ async function runOn(page: Page, node: string, sql: string): Promise<void> {
 
 test('runs SQL on a node and shows PostgreSQL errors as PostgreSQL reports them', async ({ page }) => {
   await openApp(page);
+  await openTab(page, 'SQL console');
   const c = sqlConsole(page);
   const output = c.getByRole('region', { name: 'Console output' });
 
@@ -60,23 +72,25 @@ test('runs SQL on a node and shows PostgreSQL errors as PostgreSQL reports them'
   await expect(output.getByRole('table', { name: 'Result 1 on primary' })).toContainText('42');
 
   // pg_stat_replication lists every standby.
+  await openTab(page, 'Nodes');
   const stat = page.getByRole('table', { name: 'pg_stat_replication' });
   for (const node of ['replica-1', 'replica-2', 'replica-3']) {
     await expect(stat.getByRole('row', { name: new RegExp(`^${node} streaming`) })).toBeVisible();
   }
   await stat.screenshot({ path: test.info().outputPath('stat-replication.png') });
+  await openTab(page, 'SQL console');
   await c.screenshot({ path: test.info().outputPath('console.png') });
 });
 
 test('side by side marks the order a lagging replica has not replayed', async ({ page }) => {
   await openApp(page);
-  await page.getByRole('spinbutton', { name: 'Lag of replica-1 (ms)' }).fill('5000');
-  await expect(page.getByRole('spinbutton', { name: 'Lag of replica-1 (ms)' })).toHaveValue('5000');
-  await page.getByRole('button', { name: 'Place order' }).click();
-  const written = page.getByRole('status', { name: 'Write result' });
-  await expect(written).toContainText('committed on primary');
-  const orderId = (await written.getByTestId('placed-order-id').textContent())?.replace('#', '') ?? '';
+  await setReplicaLag(page, 5000, ['replica-1']);
+  // Paused: replica-1 cannot replay the order before the console compares (the console runs while paused).
+  await pauseClock(page);
+  const orderId = await placeOrderStepped(page);
+  await expect(writeResult(page)).toContainText('committed on primary');
 
+  await openTab(page, 'SQL console');
   const c = sqlConsole(page);
   await c.getByRole('radio', { name: 'Side by side' }).check();
   await c.getByRole('combobox', { name: 'Compare primary with' }).selectOption('replica-1');
@@ -97,9 +111,10 @@ test('side by side marks the order a lagging replica has not replayed', async ({
 
 test('+ and - change the speed, and hiding the tab pauses the clock', async ({ page }) => {
   await openApp(page);
+  await openTab(page, 'SQL console');
   const speed = page.getByRole('combobox', { name: 'Speed' });
   await expect(speed).toHaveValue('1');
-  await page.getByRole('heading', { name: 'Nodes' }).click();
+  await page.getByRole('heading', { name: 'Replica Lab', level: 1 }).click();
   await page.keyboard.press('+');
   await expect(speed).toHaveValue('2');
   await page.keyboard.press('=');
@@ -123,10 +138,10 @@ test('+ and - change the speed, and hiding the tab pauses the clock', async ({ p
     Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
     document.dispatchEvent(new Event('visibilitychange'));
   });
-  // It does not resume by itself; playing again clears the notice.
-  await page.waitForTimeout(200);
+  // It does not resume by itself (the engine's driver stays paused, drawn); playing again clears the notice.
+  await rendered(page);
+  expect(await page.evaluate(() => window.replicaLab?.driver.getState().paused)).toBe(true);
   await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
-  await page.getByRole('button', { name: 'Play' }).click();
-  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await playClock(page);
   await expect(page.getByText('Paused while the tab was hidden')).toHaveCount(0);
 });

@@ -5,39 +5,33 @@
  * an order acknowledged just before the primary dies is lost and the page says so; sync
  * replication makes a write wait for its standby, semi-sync falls back to async.
  */
-import type { Locator, Page } from '@playwright/test';
-import { expect, note, openApp, snap, test } from './helpers.ts';
-
-const REPLICAS = ['replica-1', 'replica-2', 'replica-3'];
-
-function failoverStatus(page: Page): Locator {
-  return page.getByRole('region', { name: 'Failover status' });
-}
-
-function writeResult(page: Page): Locator {
-  return page.getByRole('status', { name: 'Write result' });
-}
-
-/** Clicks "Place order" and waits until the result changed (it may still be pending). */
-async function clickPlaceOrder(page: Page): Promise<void> {
-  const before = (await writeResult(page).textContent()) ?? '';
-  await page.getByRole('button', { name: 'Place order' }).click();
-  await expect(writeResult(page)).not.toHaveText(before);
-}
-
-async function placedOrderId(page: Page): Promise<string> {
-  return ((await writeResult(page).getByTestId('placed-order-id').textContent()) ?? '').replace('#', '');
-}
-
-async function engineTimeMs(page: Page): Promise<number> {
-  const text = (await page.getByRole('timer', { name: 'Engine time' }).textContent()) ?? '';
-  return Math.round(Number.parseFloat(text) * 1000);
-}
+import {
+  clickPlaceOrder,
+  engineTimeMs,
+  expect,
+  failoverStatus,
+  hasText,
+  note,
+  openApp,
+  openTab,
+  pauseClock,
+  placedOrderId,
+  placeOrderStepped,
+  playClock,
+  REPLICAS,
+  replicasCaughtUp,
+  setReplicaLag,
+  snap,
+  stepUntil,
+  test,
+  writeResult,
+} from './helpers.ts';
 
 test('failover: the primary dies, a replica is detected, elected, promoted and given the endpoint, and takes the next order', async ({
   page,
 }) => {
   await openApp(page);
+  await openTab(page, 'Failover');
   const status = failoverStatus(page);
   await expect(status.getByTestId('failover-primary')).toHaveText('primary');
   await expect(status.getByTestId('failover-endpoint')).toHaveText('primary');
@@ -46,6 +40,7 @@ test('failover: the primary dies, a replica is detected, elected, promoted and g
   );
 
   // The defaults: a check a second, 500 ms timeout, 3 misses; phases 1 s / 1 s / 0.5 s / 1 s.
+  await openTab(page, 'Replication');
   const defaults: [string, string][] = [
     ['Interval (ms)', '1000'],
     ['Timeout per check (ms)', '500'],
@@ -77,12 +72,14 @@ test('failover: the primary dies, a replica is detected, elected, promoted and g
     await expect(page.getByRole('spinbutton', { name, exact: true })).toHaveValue(value);
   }
 
+  await openTab(page, 'Nodes');
   await page.getByRole('button', { name: 'Kill primary' }).click();
   const killedAt = await engineTimeMs(page);
   await expect(page.getByTestId('primary-status')).toHaveText('down');
   // The endpoint still points at the dead primary: this write fails.
   await clickPlaceOrder(page);
   await expect(writeResult(page)).toContainText('Connection refused');
+  await openTab(page, 'Failover');
   await expect(status.getByRole('status', { name: 'Failover manager' })).toContainText(
     /Health check of primary waiting for an answer|primary missed \d of 3 health checks in a row/,
   );
@@ -101,9 +98,11 @@ test('failover: the primary dies, a replica is detected, elected, promoted and g
   await expect(status.getByRole('status', { name: 'Failover manager' })).toHaveText(
     `Watching ${newPrimary}: a health check every 1,000 ms`,
   );
+  await openTab(page, 'Nodes');
   await expect(page.getByTestId(`${newPrimary}-role`)).toHaveText(/^primary/);
   await expect(page.getByTestId(`${newPrimary}-role`)).toContainText('endpoint');
   await expect(page.getByTestId('primary-role')).toHaveText(/^replica/);
+  await openTab(page, 'Activity');
   for (const line of [
     'Health check: primary did not answer (3 in a row)',
     'Failover, detect: primary missed its health checks: declared dead',
@@ -119,6 +118,7 @@ test('failover: the primary dies, a replica is detected, elected, promoted and g
   await expect(writeResult(page)).toContainText(`committed on ${newPrimary}`);
   const after = await placedOrderId(page);
   note('failover', `primary killed at ~${killedAt} ms; ${newPrimary} promoted; next order #${after} on it`);
+  await openTab(page, 'Failover');
   const failovers = status.getByRole('table', { name: 'Failovers' });
   await expect(failovers.getByRole('row')).toHaveCount(2);
   await expect(failovers.getByRole('row').nth(1)).toContainText(`${newPrimary} at`);
@@ -135,12 +135,15 @@ test('failover: the primary dies, a replica is detected, elected, promoted and g
   await snap(page, '2-failed-over');
 
   // The old primary, fenced, comes back only as a replica of the new primary.
+  await openTab(page, 'Nodes');
   await page.getByRole('button', { name: 'Restart primary' }).click();
   await expect(page.getByTestId('primary-status')).toHaveText('up', { timeout: 10_000 });
   await expect(page.getByTestId('primary-replication')).toHaveText('streaming', { timeout: 10_000 });
+  await openTab(page, 'Failover');
   await expect(status.getByRole('list', { name: 'Rewound nodes' })).toContainText('primary at');
   await expect(status.getByRole('list', { name: 'Rewound nodes' })).toContainText('a fresh copy of the primary');
   await expect(status.getByTestId('failover-fenced')).toHaveText('none');
+  await openTab(page, 'Nodes');
   await expect(async () => {
     await page.getByRole('button', { name: 'Check every node' }).click();
     await expect(page.getByTestId('primary-order-ids')).toContainText(`#${after}`, { timeout: 500 });
@@ -152,31 +155,37 @@ test('async: an order acknowledged just before the primary dies is lost, and the
   page,
 }) => {
   await openApp(page);
+  await openTab(page, 'Replication');
   await expect(page.getByTestId('mode-orders')).toHaveText('Orders async');
-  for (const replica of REPLICAS) {
-    const lag = page.getByRole('spinbutton', { name: `Lag of ${replica} (ms)` });
-    await lag.fill('3000');
-    await expect(lag).toHaveValue('3000');
-  }
-  await clickPlaceOrder(page);
+  await setReplicaLag(page, 3000);
+  await replicasCaughtUp(page);
+  // Paused from the order to the kill: the primary dies with the order still on every link.
+  await pauseClock(page);
+  const id = await placeOrderStepped(page);
   await expect(writeResult(page)).toContainText('committed on primary');
   await page.getByRole('button', { name: 'Kill primary' }).click();
-  const id = await placedOrderId(page);
-  note('order', `#${id} acknowledged, primary killed at ~${await engineTimeMs(page)} ms`);
+  await stepUntil(page, 'the primary down', () => hasText(page.getByTestId('primary-status'), 'down'));
+  for (const replica of REPLICAS) await expect(page.getByTestId(`${replica}-behind-txns`)).toHaveText('1');
+  note('order', `#${id} acknowledged, primary killed at ${await engineTimeMs(page)} ms`);
+  await playClock(page);
 
+  await openTab(page, 'Failover');
   const status = failoverStatus(page);
   const lost = status.getByRole('list', { name: 'Lost orders' });
   await expect(lost).toContainText(new RegExp(`Order #${id} confirmed to user 1001 at [\\d,]+ ms, now gone`), {
     timeout: 15_000,
   });
   await expect(lost).toContainText('primary acknowledged it');
+  await openTab(page, 'Activity');
   await expect(page.getByRole('log', { name: 'Activity' })).toContainText(
     new RegExp(`Lost in the failover: order #${id} confirmed to user 1001 at [\\d,]+ ms, now gone`),
   );
+  await openTab(page, 'Failover');
   note('lost', (await lost.textContent()) ?? '');
   await expect(status.getByTestId('failover-endpoint')).toHaveText(/^replica-\d$/, { timeout: 15_000 });
   const newPrimary = (await status.getByTestId('failover-primary').textContent()) ?? '';
   await snap(page, '4-lost-order');
+  await openTab(page, 'Nodes');
 
   // The customer was told "order placed"; no node has it now.
   await expect(async () => {
@@ -194,6 +203,7 @@ test('async: an order acknowledged just before the primary dies is lost, and the
 
 test('replication modes: sync waits for its standby, semi-sync falls back to async', async ({ page }) => {
   await openApp(page);
+  await openTab(page, 'Replication');
   const form = page.getByRole('form', { name: 'Replication mode' });
   const mode = form.getByRole('combobox', { name: 'Mode' });
   await expect(mode).toHaveValue('async');
@@ -219,14 +229,18 @@ test('replication modes: sync waits for its standby, semi-sync falls back to asy
   );
 
   // With its only synchronous standby disconnected, the commit waits.
+  await openTab(page, 'Nodes');
   await page.getByRole('button', { name: 'Disconnect replica-1' }).click();
   await clickPlaceOrder(page);
   await expect(writeResult(page)).toContainText('Placing an order');
+  await openTab(page, 'Replication');
   const stuck = page.getByRole('list', { name: 'Stuck writes' });
   await expect(stuck).toContainText(/\(orders\) waiting [\d,]+ ms for 1 more synchronous standby/);
   await snap(page, '6-sync-stuck');
+  await openTab(page, 'Nodes');
   await page.getByRole('button', { name: 'Reconnect replica-1' }).click();
   await expect(writeResult(page)).toContainText('committed on primary');
+  await openTab(page, 'Replication');
   await expect(stuck).toHaveCount(0);
 
   // Semi-sync with a 2 s timeout and no replica connected: it falls back to async.
@@ -237,16 +251,23 @@ test('replication modes: sync waits for its standby, semi-sync falls back to asy
   await timeout.fill('2000');
   await form.getByRole('button', { name: 'Apply mode' }).click();
   await expect(page.getByTestId('mode-orders')).toHaveText('Orders semi-sync (timeout 2000 ms)');
+  await openTab(page, 'Nodes');
   for (const replica of REPLICAS) await page.getByRole('button', { name: `Disconnect ${replica}` }).click();
   await clickPlaceOrder(page);
+  await openTab(page, 'Replication');
   await expect(page.getByTestId('mode-orders')).toContainText('fell back to async', { timeout: 10_000 });
   await expect(writeResult(page)).toContainText('committed on primary');
+  await openTab(page, 'Activity');
   await expect(page.getByRole('log', { name: 'Activity' })).toContainText(
     'Replication of orders: semi-sync: no replica acknowledged within 2000 ms, fell back to async',
   );
+  await openTab(page, 'Replication');
   await snap(page, '7-semi-sync-fell-back');
+  await openTab(page, 'Nodes');
   for (const replica of REPLICAS) await page.getByRole('button', { name: `Reconnect ${replica}` }).click();
+  await openTab(page, 'Replication');
   await expect(page.getByTestId('mode-orders')).not.toContainText('fell back', { timeout: 10_000 });
+  await openTab(page, 'Activity');
   await expect(page.getByRole('log', { name: 'Activity' })).toContainText('a replica caught up: semi-sync again');
 });
 
@@ -255,15 +276,20 @@ test('split brain: without fencing, a partitioned old primary keeps taking write
 }) => {
   await openApp(page);
   const status = failoverStatus(page);
+  await openTab(page, 'Replication');
   await page.getByRole('checkbox', { name: 'Fencing (STONITH)' }).uncheck();
   await expect(page.getByRole('checkbox', { name: 'Fencing (STONITH)' })).not.toBeChecked();
+  await openTab(page, 'Nodes');
   await page.getByRole('button', { name: 'Partition primary' }).click();
-  await expect(status.getByTestId('failover-partitioned')).toHaveText('primary');
   await expect(page.getByTestId('primary-role')).toContainText('partitioned');
+  await openTab(page, 'Failover');
+  await expect(status.getByTestId('failover-partitioned')).toHaveText('primary');
   await expect(status.getByTestId('failover-endpoint')).toHaveText(/^replica-\d$/, { timeout: 15_000 });
   const newPrimary = (await status.getByTestId('failover-endpoint').textContent()) ?? '';
   await expect(status.getByTestId('failover-fenced')).toHaveText('none');
+  await openTab(page, 'Nodes');
   await expect(page.getByTestId('primary-role')).toHaveText(/^primary/);
+  await openTab(page, 'Failover');
 
   // A client that still reaches the old primary writes there: it acknowledges, nobody follows.
   await page.getByRole('combobox', { name: 'Send to' }).selectOption('primary');
@@ -275,9 +301,12 @@ test('split brain: without fencing, a partitioned old primary keeps taking write
   await expect(status.getByRole('list', { name: 'Divergent orders' })).toContainText(
     `primary, a primary nobody follows, accepted #${rogue}: no other node has them`,
   );
-  await expect(page.getByRole('log', { name: 'Activity' })).toContainText('Split brain:');
   await snap(page, '8-split-brain');
+  await openTab(page, 'Activity');
+  await expect(page.getByRole('log', { name: 'Activity' })).toContainText('Split brain:');
+  await openTab(page, 'Nodes');
   await page.getByRole('button', { name: 'Heal primary' }).click();
+  await openTab(page, 'Failover');
   await expect(status.getByTestId('failover-partitioned')).toHaveText('none');
   await snap(page, '9-healed');
   await page.emulateMedia({ colorScheme: 'dark' });

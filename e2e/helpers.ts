@@ -1,7 +1,10 @@
 /**
  * What every app test shares: a `test` whose page fails the test on any uncaught error
- * (the app must show errors, never throw them), opening the app until the cluster runs,
- * notes in the report, and full-page screenshots kept as artifacts.
+ * (the app must show errors, never throw them), opening the app (free play) until the
+ * cluster runs, opening the tab a test needs (the lab keeps its panels in tabs), pausing
+ * and stepping the clock one engine event at a time where a lag window matters (issue 12:
+ * no timing luck, no fixed sleeps), notes in the report, and full-page screenshots kept
+ * as artifacts.
  */
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 
@@ -22,11 +25,103 @@ export const test = base.extend<{ pageErrors: string[] }>({
   ],
 });
 
-/** Opens the app and waits until the cluster runs (the clock plays at 1x after boot). */
-export async function openApp(page: Page): Promise<void> {
-  await page.goto('/');
-  await expect(page.getByRole('table', { name: 'Nodes' })).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+/** Opens the lab in free play (`#sandbox`) and waits until the cluster runs (the clock plays at 1x after boot). */
+export async function openApp(page: Page, path = '/#sandbox'): Promise<void> {
+  await page.goto(path);
+  await expect(page.getByRole('button', { name: 'Pause', exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('region', { name: 'Topology' })).toBeVisible();
+}
+
+/** The lab's tabs (Timeline, Nodes, Failover, Replication, Routing & load, Reads, ...). */
+export type LabTab =
+  | 'Client'
+  | 'Timeline'
+  | 'Nodes'
+  | 'Failover'
+  | 'Replication'
+  | 'Routing & load'
+  | 'Reads'
+  | 'Replication log'
+  | 'SQL console'
+  | 'Scenarios'
+  | 'Sharding'
+  | 'Capacity & cost'
+  | 'Activity'
+  | 'Run & export';
+
+/** Opens one of the lab's tabs (a click, as a learner would) and waits until its panel shows. */
+export async function openTab(page: Page, name: LabTab): Promise<void> {
+  const tab = page.getByRole('tablist', { name: 'Panels' }).getByRole('tab', { name, exact: true });
+  if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
+  await expect(tab).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tabpanel', { name, exact: true })).toBeVisible();
+}
+
+/** The engine time the page shows, in ms. */
+export async function engineTimeMs(page: Page): Promise<number> {
+  const text = (await page.getByRole('timer', { name: 'Engine time' }).textContent()) ?? '';
+  return Math.round(Number.parseFloat(text) * 1000);
+}
+
+/** Engine events run so far (through the page's automation hook). */
+export function processed(page: Page): Promise<number> {
+  return page.evaluate(() => window.replicaLab?.cluster.clock.processed ?? -1);
+}
+
+/**
+ * Waits until the page has drawn what the engine did: the store publishes a snapshot on
+ * the next animation frame and React commits it before the one after, so two frames.
+ */
+export async function rendered(page: Page): Promise<void> {
+  await page.evaluate(
+    () => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))),
+  );
+}
+
+export async function pauseClock(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeVisible();
+  // A frame already under way may still land: wait until the page shows where the engine stopped.
+  await rendered(page);
+}
+
+export async function playClock(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Pause', exact: true })).toBeVisible();
+}
+
+/** With the clock paused, presses Step once and waits until that engine event ran and the page shows it. */
+export async function stepOnce(page: Page): Promise<void> {
+  const before = await processed(page);
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect.poll(() => processed(page)).toBeGreaterThan(before);
+  await rendered(page);
+}
+
+/**
+ * With the clock paused, presses Step (one engine event) until `done` holds, each press
+ * waiting for its event to run and be drawn, so it stops on the event that made `done`
+ * true, however fast the machine is. Returns the presses.
+ */
+export async function stepUntil(page: Page, what: string, done: () => Promise<boolean>, limit = 400): Promise<number> {
+  let presses = 0;
+  while (!(await done())) {
+    expect(presses, `Step presses waiting for ${what}`).toBeLessThan(limit);
+    await stepOnce(page);
+    presses++;
+  }
+  note('step', `${what}: after ${presses} presses of Step, at ${await engineTimeMs(page)} ms`);
+  return presses;
+}
+
+/** Whether the locator's text contains `text` now (for stepUntil). */
+export async function hasText(locator: Locator, text: string | RegExp): Promise<boolean> {
+  const now =
+    (await locator
+      .first()
+      .textContent()
+      .catch(() => null)) ?? '';
+  return typeof text === 'string' ? now.includes(text) : text.test(now);
 }
 
 /** A line in the test report (and the log). */
@@ -56,6 +151,27 @@ export function readResult(page: Page): Locator {
 /** The failover strip (region "Failover status"). */
 export function failoverStatus(page: Page): Locator {
   return page.getByRole('region', { name: 'Failover status' });
+}
+
+/**
+ * With the clock paused, places an order and steps until the engine acknowledged it (the
+ * write result shows "committed on"), so a lag window that follows starts exactly there.
+ */
+export async function placeOrderStepped(page: Page): Promise<string> {
+  await clickPlaceOrder(page);
+  await stepUntil(page, 'the order committed', () => hasText(writeResult(page), /committed on|ERROR|refused/));
+  return placedOrderId(page);
+}
+
+/** With the clock paused, reads "my orders" and steps until a node answered; returns the read result once judged. */
+export async function readMyOrdersStepped(page: Page): Promise<Locator> {
+  const read = readResult(page);
+  await page.getByRole('button', { name: 'Read my orders' }).click();
+  await stepUntil(page, 'the read answered', async () => (await read.getByTestId('read-node').count()) > 0);
+  // The consistency checker runs in its own worker, on wall time: it judges the read while paused.
+  await expect(read.getByText('Checking this read')).toHaveCount(0);
+  note('read', (await read.textContent()) ?? '');
+  return read;
 }
 
 /** Clicks "Place order" and waits until the write result changed (it may still be pending). */
@@ -90,6 +206,7 @@ export async function readMyOrders(page: Page): Promise<Locator> {
  * engine has applied it: no fixed sleep.
  */
 export async function setReplicaLag(page: Page, ms: number, replicas: readonly string[] = REPLICAS): Promise<void> {
+  await openTab(page, 'Nodes');
   for (const replica of replicas) {
     await page.getByRole('spinbutton', { name: `Lag of ${replica} (ms)` }).fill(String(ms));
   }
@@ -101,6 +218,7 @@ export async function setReplicaLag(page: Page, ms: number, replicas: readonly s
 
 /** Waits until no replica has anything left to replay (the nodes table, engine state: no fixed sleep). */
 export async function replicasCaughtUp(page: Page, replicas: readonly string[] = REPLICAS): Promise<void> {
+  await openTab(page, 'Nodes');
   for (const replica of replicas) {
     await expect(page.getByTestId(`${replica}-behind-txns`)).toHaveText('0', { timeout: 30_000 });
   }

@@ -4,7 +4,7 @@
  * (an order placed after it is gone) from which play goes on with other choices.
  */
 import type { Page } from '@playwright/test';
-import { expect, note, openApp, snap, test } from './helpers.ts';
+import { expect, note, openApp, openTab, processed, snap, test } from './helpers.ts';
 
 async function engineMs(page: Page): Promise<number> {
   const text = (await page.getByTestId('engine-time').textContent()) ?? '';
@@ -14,6 +14,7 @@ async function engineMs(page: Page): Promise<number> {
 /** Pauses and starts a fresh cluster with `seed`, paused at engine time 0. */
 async function resetWithSeed(page: Page, seed: number): Promise<void> {
   await page.getByRole('button', { name: 'Pause' }).click();
+  await openTab(page, 'Run & export');
   const run = page.getByRole('region', { name: 'Run' });
   await run.getByRole('textbox', { name: 'Seed' }).fill(String(seed));
   await run.getByRole('button', { name: 'Reset' }).click();
@@ -21,11 +22,6 @@ async function resetWithSeed(page: Page, seed: number): Promise<void> {
   await expect(run.getByRole('status', { name: 'Cluster rebuild' })).toHaveText('', { timeout: 60_000 });
   await expect(page.getByTestId('engine-time')).toHaveText('0.000 s');
   await expect(page).toHaveURL(new RegExp(`[?&]seed=${seed}\\b`));
-}
-
-/** Engine events run so far (through the page's automation hook). */
-function processed(page: Page): Promise<number> {
-  return page.evaluate(() => window.replicaLab?.cluster.clock.processed ?? -1);
 }
 
 /** Presses Right arrow (one engine event) `n` times, waiting for each event to run. */
@@ -69,6 +65,7 @@ async function placeAndAck(page: Page): Promise<number> {
 async function scriptedRun(page: Page): Promise<{ timeMs: number; history: string; timeline: string }> {
   await openApp(page);
   await resetWithSeed(page, 7);
+  await openTab(page, 'Nodes');
   await page.getByRole('spinbutton', { name: 'Lag of replica-1 (ms)' }).fill('2000');
   await placeAndAck(page);
   await stepEvents(page, 12);
@@ -78,6 +75,7 @@ async function scriptedRun(page: Page): Promise<{ timeMs: number; history: strin
   await stepEvents(page, 6);
   const timeMs = await engineMs(page);
   const history = await page.evaluate(() => JSON.stringify(window.replicaLab?.cluster.history.all()));
+  await openTab(page, 'Timeline');
   const timeline =
     (await page
       .getByRole('region', { name: 'Timeline', exact: true })
@@ -121,6 +119,7 @@ test('stepping back restores an earlier moment, and play goes on from there', as
 
   // Step back to a moment between the two orders.
   const target = Math.floor((beforeSecondMs - 400) / 100) * 100;
+  await openTab(page, 'Run & export');
   const run = page.getByRole('region', { name: 'Run' });
   await run.getByRole('slider', { name: 'Step back to' }).fill(String(target));
   await run.getByRole('button', { name: 'Go back' }).click();
@@ -129,6 +128,7 @@ test('stepping back restores an earlier moment, and play goes on from there', as
   await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
 
   // The primary has the first order and not the second.
+  await openTab(page, 'SQL console');
   const c = page.getByRole('region', { name: 'SQL console' });
   await c.getByRole('combobox', { name: 'Node' }).selectOption('primary');
   await c.getByRole('textbox', { name: 'SQL' }).fill('SELECT max(order_id) AS newest FROM orders');

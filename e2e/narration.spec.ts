@@ -5,7 +5,20 @@
  * served it, at which replay LSN, and why (the order is still on the link). Once the
  * replicas have it, a read is fresh and the line says so. The activity log keeps each line.
  */
-import { expect, note, openApp, replicasCaughtUp, setReplicaLag, snap, test } from './helpers.ts';
+import {
+  expect,
+  note,
+  openApp,
+  openTab,
+  pauseClock,
+  placeOrderStepped,
+  playClock,
+  readMyOrdersStepped,
+  replicasCaughtUp,
+  setReplicaLag,
+  snap,
+  test,
+} from './helpers.ts';
 
 const LSN = '[0-9A-F]+/[0-9A-F]+';
 
@@ -17,10 +30,11 @@ test('narration: says why a read right after an order misses it, and why a later
   // Whatever was already on the links arrives before the order is placed.
   await replicasCaughtUp(page);
 
+  // Paused from the order to the read: the read comes before any replica has the order, however slow the machine.
+  await pauseClock(page);
   const written = page.getByRole('status', { name: 'Write result' });
-  await page.getByRole('button', { name: 'Place order' }).click();
+  const id = await placeOrderStepped(page);
   await expect(written).toContainText('committed on primary');
-  const id = ((await written.getByTestId('placed-order-id').textContent()) ?? '').replace('#', '');
   await expect(narration).toContainText(
     new RegExp(
       `Order #${id} acknowledged by primary at LSN ${LSN} \\(\\d+\\.\\d\\d s\\)\\. ` +
@@ -30,8 +44,7 @@ test('narration: says why a read right after an order misses it, and why a later
   const writeLine = (await narration.getByTestId('narration-text').textContent()) ?? '';
   note('write narration', writeLine);
 
-  const read = page.getByRole('status', { name: 'Read result' });
-  await page.getByRole('button', { name: 'Read my orders' }).click();
+  const read = await readMyOrdersStepped(page);
   await expect(read.getByText('Read-your-writes violation', { exact: true })).toBeVisible();
   const node = (await read.getByTestId('read-node').textContent()) ?? '';
   expect(node).toMatch(/^replica-\d$/);
@@ -48,11 +61,13 @@ test('narration: says why a read right after an order misses it, and why a later
   await snap(page, 'narration-miss');
 
   // The activity log keeps both "why" lines.
+  await openTab(page, 'Activity');
   const log = page.getByRole('log', { name: 'Activity' });
   await expect(log).toContainText(writeLine);
   await expect(log).toContainText(readLine);
 
   // Once the order has arrived everywhere, a read is fresh, and the line says why.
+  await playClock(page);
   await replicasCaughtUp(page);
   await page.getByRole('button', { name: 'Read my orders' }).click();
   await expect(narration).toContainText(

@@ -7,13 +7,14 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import {
-  clickPlaceOrder,
   expect,
   note,
   openApp,
-  placedOrderId,
+  openTab,
+  pauseClock,
+  placeOrderStepped,
   REPLICAS,
-  readMyOrders,
+  readMyOrdersStepped,
   replicasCaughtUp,
   setReplicaLag,
   snap,
@@ -21,21 +22,29 @@ import {
   writeResult,
 } from './helpers.ts';
 
-/** Places an order through the default route (the load balancer) and returns its id. */
+/**
+ * With the clock paused, places an order through the default route (the load balancer),
+ * steps until it is acknowledged, and returns its id: the read that follows comes before
+ * any replica 3 s behind has it, however slow the machine.
+ */
 async function placeOrder(page: Page): Promise<string> {
-  await clickPlaceOrder(page);
+  const id = await placeOrderStepped(page);
   const written = writeResult(page);
   await expect(written).toContainText('committed on primary');
   await expect(written).toContainText(/, through app-\d\./);
-  const id = await placedOrderId(page);
   note('order', `#${id}: ${await written.textContent()}`);
   return id;
 }
 
-/** Sets every replica's link `ms` behind, once whatever was in flight before has arrived. */
+/**
+ * Sets every replica's link `ms` behind, once whatever was in flight before has arrived,
+ * then pauses the clock (the test steps it) and opens the routing settings.
+ */
 async function lagReplicas(page: Page, ms: number): Promise<void> {
   await setReplicaLag(page, ms);
   await replicasCaughtUp(page);
+  await pauseClock(page);
+  await openTab(page, 'Routing & load');
 }
 
 function strategySelect(page: Page): Locator {
@@ -51,7 +60,7 @@ test('read-your-writes: violated through the load balancer and with per-app-serv
   // 1. No strategy: the read goes round robin to a replica that has not replayed the order.
   await expect(strategySelect(page)).toHaveValue('none');
   const first = await placeOrder(page);
-  let read = await readMyOrders(page);
+  let read = await readMyOrdersStepped(page);
   await expect(read.getByText('Read-your-writes violation', { exact: true })).toBeVisible();
   await expect(read.getByText('Stale', { exact: true })).toBeVisible();
   await expect(read).toContainText(`user 1001's own order #${first} was acknowledged at`);
@@ -60,8 +69,10 @@ test('read-your-writes: violated through the load balancer and with per-app-serv
   await expect(read.getByTestId('read-route')).toContainText(
     '(picked by the load balancer) routed it: round-robin read',
   );
+  await openTab(page, 'Reads');
   await expect(page.getByTestId('reads-read-your-writes')).toHaveText(/^1 /);
   await snap(page, '1-ryw-violation');
+  await openTab(page, 'Routing & load');
 
   // 2. Primary after a write, but the seed's per-app-server sessions: the write goes
   //    through app-2, the read lands on app-3, which never saw it.
@@ -75,7 +86,7 @@ test('read-your-writes: violated through the load balancer and with per-app-serv
   await page.getByRole('combobox', { name: 'Send to' }).selectOption('app-2');
   await page.getByRole('combobox', { name: 'Read from' }).selectOption('app-3');
   const second = await placeOrder(page);
-  read = await readMyOrders(page);
+  read = await readMyOrdersStepped(page);
   await expect(read.getByText('Read-your-writes violation', { exact: true })).toBeVisible();
   await expect(read).toContainText(`order #${second}`);
   await expect(read.getByTestId('read-node')).toHaveText(/^replica-\d$/);
@@ -88,7 +99,7 @@ test('read-your-writes: violated through the load balancer and with per-app-serv
   await page.getByRole('combobox', { name: 'Session store' }).selectOption('shared');
   await expect(page.getByRole('combobox', { name: 'Session store' })).toHaveValue('shared');
   const third = await placeOrder(page);
-  read = await readMyOrders(page);
+  read = await readMyOrdersStepped(page);
   await expect(read.getByText('No anomaly', { exact: true })).toBeVisible();
   await expect(read.getByText('Read-your-writes violation', { exact: true })).toHaveCount(0);
   await expect(read.getByTestId('read-node')).toHaveText('primary');
@@ -111,6 +122,7 @@ test('read-your-writes: violated through the load balancer and with per-app-serv
   await expect(strategySelect(page)).toHaveAccessibleDescription(/ProxySQL max_replication_lag/);
 
   // The reads list shows every read, newest first, with its verdict.
+  await openTab(page, 'Reads');
   const reads = page.getByRole('table', { name: /reads, newest first/ });
   await expect(reads.getByRole('row')).toHaveCount(4); // header + 3 reads
   await expect(reads.getByRole('row').nth(1)).toContainText('No anomaly');
@@ -134,18 +146,18 @@ test('read-your-writes with lsn-wait: the read waits for the replica, or falls b
 
   // 1 s is too short for a replica 3 s behind: the primary serves it.
   const first = await placeOrder(page);
-  let read = await readMyOrders(page);
+  let read = await readMyOrdersStepped(page);
   await expect(read.getByText('No anomaly', { exact: true })).toBeVisible();
   await expect(read.getByTestId('read-node')).toHaveText('primary');
   await expect(read.getByTestId('read-route')).toContainText(/had not caught up in time, so primary served it/);
   await expect(read.getByTestId('read-order-ids')).toContainText(`#${first}`);
 
-  // With 5 s the replica catches up first and serves it.
+  // With 5 s the replica catches up first and serves it (the read waits 3 s of engine time: stepped).
   await timeout.fill('5000');
   await page.getByRole('heading', { name: 'Routing' }).click(); // blur: the input shows the engine's value
   await expect(timeout).toHaveValue('5000');
   const second = await placeOrder(page);
-  read = await readMyOrders(page);
+  read = await readMyOrdersStepped(page);
   await expect(read.getByText('No anomaly', { exact: true })).toBeVisible();
   await expect(read.getByTestId('read-node')).toHaveText(/^replica-\d$/);
   await expect(read.getByTestId('read-route')).toContainText(
@@ -157,6 +169,7 @@ test('read-your-writes with lsn-wait: the read waits for the replica, or falls b
 
 test('the load generator puts ops/s on every node and fills the reads list', async ({ page }) => {
   await openApp(page);
+  await openTab(page, 'Routing & load');
   await expect(page.getByRole('spinbutton', { name: 'Writes/s' })).toHaveValue('20');
   await expect(page.getByRole('spinbutton', { name: 'Reads/s' })).toHaveValue('80');
   await page.getByRole('button', { name: 'Start load' }).click();
@@ -164,27 +177,33 @@ test('the load generator puts ops/s on every node and fills the reads list', asy
     'Running: 20 writes/s and 80 reads/s from 20 users.',
   );
   await expect(page.getByRole('spinbutton', { name: 'Writes/s' })).toBeDisabled();
-  await page.waitForTimeout(4000);
+  // Engine state, not a sleep: wait until the checker has judged more than 50 reads (~1 s of load).
+  await openTab(page, 'Reads');
+  const readsTotal = async () =>
+    Number(((await page.getByTestId('reads-total').textContent()) ?? '').replace(/\D.*$/, '')) || 0;
+  await expect.poll(readsTotal, { timeout: 60_000 }).toBeGreaterThan(50);
+  const total = await readsTotal();
+  await openTab(page, 'Nodes');
   for (const node of ['primary', ...REPLICAS]) {
     await expect.poll(async () => Number(await page.getByTestId(`${node}-ops`).textContent())).toBeGreaterThan(0);
     await expect(page.getByTestId(`${node}-utilisation`)).toHaveText(/^\d+\.\d %$/);
   }
-  const total = Number(((await page.getByTestId('reads-total').textContent()) ?? '').replace(/\D.*$/, ''));
-  expect(total).toBeGreaterThan(50);
+  await openTab(page, 'Reads');
   await expect(page.getByTestId('reads-latency')).toHaveText(/^[\d,]+ ms \/ [\d,]+ ms$/);
   const reads = page.getByRole('table', { name: /reads, newest first/ });
   await expect(reads.getByRole('row')).toHaveCount(21);
   note(
     'load',
-    `after ~4 s: ${total} reads; stale ${await page.getByTestId('reads-stale').textContent()}, ` +
+    `${total} reads; stale ${await page.getByTestId('reads-stale').textContent()}, ` +
       `read-your-writes ${await page.getByTestId('reads-read-your-writes').textContent()}, ` +
       `primary share ${await page.getByTestId('reads-primary-share').textContent()}, ` +
-      `p50/p99 ${await page.getByTestId('reads-latency').textContent()}; primary ${await page.getByTestId('primary-ops').textContent()} ops/s`,
+      `p50/p99 ${await page.getByTestId('reads-latency').textContent()}`,
   );
   await snap(page, '5-load');
 
   await page.getByRole('checkbox', { name: 'Only reads with an anomaly' }).check();
   await snap(page, '6-load-anomalies');
+  await openTab(page, 'Routing & load');
   await page.getByRole('button', { name: 'Stop load' }).click();
   await expect(page.getByRole('status', { name: 'Load generator state' })).toHaveText('Stopped.');
   await expect(page.getByRole('spinbutton', { name: 'Writes/s' })).toBeEnabled();

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { clickPlaceOrder, expect, note, openApp, readMyOrders, setReplicaLag, test } from './helpers.ts';
+import { clickPlaceOrder, expect, note, openApp, openTab, readMyOrders, setReplicaLag, test } from './helpers.ts';
 
 /** `npm run scenario -- <file> --json`, as an instructor would run it. */
 function cliSummary(file: string): unknown {
@@ -24,6 +24,7 @@ test('a run saved from the page plays back through the CLI to the page player su
   await readMyOrders(page);
   // Kill the primary so the saved run holds a failover too.
   await page.getByRole('button', { name: 'Kill primary' }).first().click();
+  await openTab(page, 'Activity');
   await expect(page.getByRole('log', { name: 'Activity' })).toContainText('primary was killed');
   // Let the failover run its course (engine state, not a fixed sleep), then place an order on the new primary.
   await expect(page.getByRole('log', { name: 'Activity' })).toContainText('Failover, endpoint:', { timeout: 20_000 });
@@ -33,6 +34,7 @@ test('a run saved from the page plays back through the CLI to the page player su
   });
   await page.getByRole('button', { name: 'Pause' }).click();
 
+  await openTab(page, 'Scenarios');
   const panel = page.getByRole('region', { name: 'Scenarios' });
   const saved = page.waitForEvent('download');
   await panel.getByRole('button', { name: 'Save this run as a scenario' }).click();

@@ -5,7 +5,7 @@
  * changes nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { expect, note, openApp, snap, test } from './helpers.ts';
+import { expect, note, openApp, openTab, snap, test } from './helpers.ts';
 
 /** `npm run scenario -- <preset> --json --seed N`, as an instructor would run it. */
 function cliSummary(preset: string, seed: number): unknown {
@@ -24,6 +24,7 @@ function cliSummary(preset: string, seed: number): unknown {
 test('a preset played in the page gives the CLI result for the same seed', async ({ page }) => {
   const expected = cliSummary('async-failover', 4);
   await openApp(page);
+  await openTab(page, 'Scenarios');
   const panel = page.getByRole('region', { name: 'Scenarios' });
   await panel.getByRole('combobox', { name: 'Preset' }).selectOption({ label: 'Async failover loses orders' });
   const steps = panel.getByRole('list', { name: 'Scenario steps' });
@@ -51,6 +52,7 @@ test('a preset played in the page gives the CLI result for the same seed', async
 
 test('a malformed scenario file is rejected with the CLI messages and changes nothing', async ({ page }) => {
   await openApp(page);
+  await openTab(page, 'Scenarios');
   const panel = page.getByRole('region', { name: 'Scenarios' });
   const preset = panel.getByRole('combobox', { name: 'Preset' });
   await preset.selectOption({ label: 'The stale read' });

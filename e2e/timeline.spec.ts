@@ -5,31 +5,37 @@
  * open the topology highlights the node that served the read ("missed order #N"), the
  * primary that acknowledged it and the order's dots still on the links; closing it clears them.
  */
-import { expect, note, openApp, snap, test } from './helpers.ts';
+import {
+  expect,
+  note,
+  openApp,
+  openTab,
+  pauseClock,
+  placeOrderStepped,
+  readMyOrdersStepped,
+  replicasCaughtUp,
+  setReplicaLag,
+  snap,
+  test,
+  writeResult,
+} from './helpers.ts';
 
 test('timeline: a read-your-writes violation gets a mark that opens its evidence', async ({ page }) => {
   await openApp(page);
-  for (const replica of ['replica-1', 'replica-2', 'replica-3']) {
-    const lag = page.getByRole('spinbutton', { name: `Lag of ${replica} (ms)` });
-    // Long enough that the order is still on every link while the evidence is open.
-    await lag.fill('10000');
-    await expect(lag).toHaveValue('10000');
-  }
-  await page.waitForTimeout(1000);
-
-  const written = page.getByRole('status', { name: 'Write result' });
-  await page.getByRole('button', { name: 'Place order' }).click();
-  await expect(written).toContainText('committed on primary');
-  const id = ((await written.getByTestId('placed-order-id').textContent()) ?? '').replace('#', '');
-  const read = page.getByRole('status', { name: 'Read result' });
-  await page.getByRole('button', { name: 'Read my orders' }).click();
+  // Long enough that the order is still on every link while the evidence is open.
+  await setReplicaLag(page, 10_000);
+  // Whatever was on the links before has arrived (engine state, not a sleep).
+  await replicasCaughtUp(page);
+  // Engine time frozen from the order on: the read misses it and its dots stay where they are on the links.
+  await pauseClock(page);
+  const id = await placeOrderStepped(page);
+  await expect(writeResult(page)).toContainText('committed on primary');
+  const read = await readMyOrdersStepped(page);
   await expect(read.getByText('Read-your-writes violation', { exact: true })).toBeVisible();
   const served = (await read.getByTestId('read-node').textContent()) ?? '';
   expect(served).toMatch(/^replica-\d$/);
-  // Freeze engine time: the order's dots stay where they are on the links.
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
 
+  await openTab(page, 'Timeline');
   const timeline = page.getByRole('region', { name: 'Timeline', exact: true });
   await expect(timeline.getByRole('img', { name: /^Timeline from .* operations/ })).toBeVisible();
   const mark = timeline.getByRole('button', {

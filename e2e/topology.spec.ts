@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
-import { expect, openApp, test } from './helpers.ts';
+import { expect, openApp, openTab, pauseClock, playClock, processed, rendered, stepOnce, test } from './helpers.ts';
 
 test.use({ viewport: { width: 1280, height: 720 } });
 
@@ -28,48 +28,47 @@ test('a transaction shipped to a slow link is a dot placed by engine time: still
   const diagram = topology(page).getByRole('img');
   await expect(diagram).toHaveAttribute('aria-label', /primary up, 3 replicas streaming/);
 
+  await openTab(page, 'Nodes');
   await page.getByRole('spinbutton', { name: 'Lag of replica-3 (ms)' }).fill('5000');
   await expect(topology(page).getByTestId('link-replica-3')).toContainText('5,000 ms');
   // The slider sets a link's lag too, and the number field follows it.
   await page.getByRole('slider', { name: 'Lag of replica-2' }).fill('4000');
   await expect(topology(page).getByTestId('link-replica-2')).toContainText('4,000 ms');
   await expect(page.getByRole('spinbutton', { name: 'Lag of replica-2 (ms)' })).toHaveValue('4000');
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+  await pauseClock(page);
 
   await page.getByRole('button', { name: 'Place order' }).click();
   // The commit and the send are engine events: step until the transaction is on the link.
   const dots = dotsTo(page, 'replica-3');
-  for (let i = 0; i < 10 && (await dots.count()) === 0; i++) {
-    await page.getByRole('button', { name: 'Step' }).click();
-    await page.waitForTimeout(100);
-  }
+  for (let i = 0; i < 20 && (await dots.count()) === 0; i++) await stepOnce(page);
   await expect(dots.first()).toBeAttached();
   const dot = dots.first();
   const testId = await dot.getAttribute('data-testid');
   expect(testId).toMatch(/^shipment-replica-3-\d+$/);
   await expect(diagram).toHaveAttribute('aria-label', /[1-9]\d* transactions? in flight/);
 
-  // Paused: engine time stands still, and so does the dot.
+  // Paused: no engine event runs, and the dot stands still frame after frame.
   const paused = await progressOf(dot);
   expect(paused).toBeGreaterThanOrEqual(0);
   expect(paused).toBeLessThan(1);
-  await page.waitForTimeout(1000);
+  const events = await processed(page);
+  for (let frame = 0; frame < 10; frame++) await rendered(page);
+  expect(await processed(page)).toBe(events);
   expect(await progressOf(page.getByTestId(testId!))).toBe(paused);
 
+  await openTab(page, 'Timeline');
   await snapMainView(page, testInfo);
 
   // Step: the next engine event moves time, and the dot with it.
   let stepped = paused;
-  for (let i = 0; i < 10 && stepped === paused; i++) {
-    await page.getByRole('button', { name: 'Step' }).click();
-    await page.waitForTimeout(100);
+  for (let i = 0; i < 20 && stepped === paused; i++) {
+    await stepOnce(page);
     stepped = (await page.getByTestId(testId!).count()) === 0 ? 1 : await progressOf(page.getByTestId(testId!));
   }
   expect(stepped).toBeGreaterThan(paused);
 
   // Play: it keeps moving in real time (5 s of lag at 1x), until it arrives and is queued or replayed.
-  await page.getByRole('button', { name: 'Play' }).click();
+  await playClock(page);
   await expect(async () => {
     const now = (await page.getByTestId(testId!).count()) === 0 ? 1 : await progressOf(page.getByTestId(testId!));
     expect(now).toBeGreaterThan(stepped);

@@ -20,14 +20,19 @@ import {
   clickPlaceOrder,
   expect,
   failoverStatus,
+  hasText,
   note,
   openApp,
+  openTab,
+  pauseClock,
   placedOrderId,
+  playClock,
   REPLICAS,
   readMyOrders,
   readResult,
   setReplicaLag,
   snap,
+  stepUntil,
   test,
   writeResult,
 } from './helpers.ts';
@@ -39,48 +44,11 @@ function engineTimer(page: Page): Locator {
   return page.getByRole('timer', { name: 'Engine time' });
 }
 
-async function pauseClock(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Pause', exact: true }).click();
-  await expect(page.getByRole('button', { name: 'Play', exact: true })).toBeVisible();
-}
-
-async function playClock(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Play', exact: true }).click();
-  await expect(page.getByRole('button', { name: 'Pause', exact: true })).toBeVisible();
-}
-
 /** A full-page screenshot with the clock paused, so it shows just what was asserted. */
 async function pausedSnap(page: Page, name: string): Promise<void> {
   await pauseClock(page);
   await snap(page, name);
   await playClock(page);
-}
-
-/**
- * With the clock paused, presses Step (one engine event) until `done` holds. After each press
- * it waits until the page shows the step landed (the engine time or `done` changed; an event
- * at the same time may change neither, then it gives up waiting after 2 s) before pressing
- * again, so it stops on the event that made `done` true. Returns the presses.
- */
-async function stepUntil(page: Page, what: string, done: () => Promise<boolean>): Promise<number> {
-  const step = page.getByRole('button', { name: 'Step', exact: true });
-  let presses = 0;
-  while (!(await done())) {
-    expect(presses, `Step presses waiting for ${what}`).toBeLessThan(200);
-    const before = await engineTimer(page).textContent();
-    await step.click();
-    presses++;
-    const until = Date.now() + 2_000;
-    while (Date.now() < until && (await engineTimer(page).textContent()) === before && !(await done())) {
-      await page.waitForTimeout(50); // polling for the step's result, not waiting out engine time
-    }
-  }
-  note('step', `${what}: after ${presses} presses of Step, at ${await engineTimer(page).textContent()}`);
-  return presses;
-}
-
-async function hasText(locator: Locator, text: string): Promise<boolean> {
-  return ((await locator.textContent()) ?? '').includes(text);
 }
 
 test('walkthrough: a stale read, a read-your-writes fix, and a failover that hands the next order to a promoted replica', async ({
@@ -89,6 +57,7 @@ test('walkthrough: a stale read, a read-your-writes fix, and a failover that han
   test.setTimeout(300_000); // booting four PostgreSQL workers and stepping on a busy machine takes a while
   await openApp(page);
   await expect(page.getByRole('combobox', { name: 'Speed' })).toHaveValue('1');
+  await openTab(page, 'Routing & load');
   await expect(page.getByRole('combobox', { name: 'Read-your-writes strategy' })).toHaveValue('none');
   note('clock', 'plays at 1x; paused and stepped for the stale read and the failover; default failover settings');
 
@@ -129,11 +98,13 @@ test('walkthrough: a stale read, a read-your-writes fix, and a failover that han
     // The evidence: which acknowledged order it missed, and how far the replica had replayed.
     await expect(anomalies).toContainText(`user 1001's own order #${firstOrder} was acknowledged at`);
     await expect(anomalies).toContainText(new RegExp(`${staleReplica} had replayed only to [0-9A-F]+/[0-9A-F]+`));
+    await openTab(page, 'Reads');
     await expect(page.getByTestId('reads-read-your-writes')).toHaveText(/^1 /);
     await snap(page, '02-stale-read');
   });
 
   await test.step('3. the timeline marks the read; its mark opens the evidence', async () => {
+    await openTab(page, 'Timeline');
     const timeline = page.getByRole('region', { name: 'Timeline', exact: true });
     const mark = timeline.getByRole('button', {
       name: new RegExp(`^Read-your-writes violation: read \\d+ by user-1001 on ${staleReplica}$`),
@@ -159,6 +130,7 @@ test('walkthrough: a stale read, a read-your-writes fix, and a failover that han
 
   let secondOrder = '';
   await test.step('4. turn on a fix (primary after a write, shared sessions) and read the next order back', async () => {
+    await openTab(page, 'Routing & load');
     const strategy = page.getByRole('combobox', { name: 'Read-your-writes strategy' });
     await strategy.selectOption('primary-after-write');
     await expect(strategy).toHaveValue('primary-after-write');
@@ -167,6 +139,7 @@ test('walkthrough: a stale read, a read-your-writes fix, and a failover that han
     await sessions.selectOption('shared');
     await expect(sessions).toHaveValue('shared');
     // Replicas are still 3 s behind.
+    await openTab(page, 'Nodes');
     for (const replica of REPLICAS) {
       await expect(page.getByRole('spinbutton', { name: `Lag of ${replica} (ms)` })).toHaveValue(String(LAG_MS));
     }
@@ -181,11 +154,13 @@ test('walkthrough: a stale read, a read-your-writes fix, and a failover that han
     for (const id of [firstOrder, secondOrder]) {
       await expect(read.getByTestId('read-order-ids')).toContainText(`#${id}`);
     }
+    await openTab(page, 'Reads');
     await expect(page.getByTestId('reads-read-your-writes')).toHaveText(/^1 /); // still only the first read
     await pausedSnap(page, '04-fix-read-your-writes');
   });
 
   await test.step('5. the replicas catch up before the primary is killed (nothing acknowledged is lost)', async () => {
+    await openTab(page, 'Nodes');
     for (const replica of REPLICAS) {
       await expect(page.getByTestId(`${replica}-behind-txns`)).toHaveText('0', { timeout: 30_000 });
     }
@@ -196,12 +171,21 @@ test('walkthrough: a stale read, a read-your-writes fix, and a failover that han
   const endpoint = status.getByTestId('failover-endpoint');
   const phases = status.getByRole('list', { name: 'Phases of the latest failover' }).getByRole('listitem');
   await test.step('6. kill the primary: writes fail until the failover manager declares it dead', async () => {
+    // The failover story beside the topology: the whole failover on one screen.
+    await openTab(page, 'Failover');
     await expect(manager).toHaveText('Watching primary: a health check every 1,000 ms');
     await expect(status.getByTestId('failover-phase')).toHaveText('none under way');
     // From here to the end of the failover the clock is stepped, one event at a time.
     await pauseClock(page);
-    await page.getByRole('button', { name: 'Kill primary' }).click();
-    await stepUntil(page, 'the primary down', () => hasText(page.getByTestId('primary-status'), 'down'));
+    // Killed from the topology's node menu.
+    const topology = page.getByRole('region', { name: 'Topology' });
+    await topology.getByRole('button', { name: 'primary actions' }).click();
+    await topology
+      .getByRole('group', { name: 'primary actions' })
+      .getByRole('button', { name: 'Kill primary' })
+      .click();
+    const primaryBox = topology.getByTestId('topology-node-primary');
+    await stepUntil(page, 'the primary down', async () => (await primaryBox.getAttribute('data-status')) === 'down');
     note('kill', `primary killed at ${await engineTimer(page).textContent()}`);
     // The endpoint still points at the dead primary: the next order fails.
     await clickPlaceOrder(page);
@@ -245,13 +229,14 @@ test('walkthrough: a stale read, a read-your-writes fix, and a failover that han
     await expect(endpoint).toHaveText(newPrimary);
     await expect(status.getByTestId('failover-fenced')).toHaveText('primary');
     await expect(manager).toHaveText(`Watching ${newPrimary}: a health check every 1,000 ms`);
+    await expect(status.getByRole('list', { name: 'Lost orders' })).toHaveCount(0);
+    note('failover', `${newPrimary} promoted; phases: ${(await phases.allTextContents()).join(' | ')}`);
+    await expect(page.getByTestId('write-endpoint')).toHaveText(newPrimary);
+    await pausedSnap(page, '08-failed-over');
+    await openTab(page, 'Nodes');
     await expect(page.getByTestId(`${newPrimary}-role`)).toHaveText(/^primary/);
     await expect(page.getByTestId(`${newPrimary}-role`)).toContainText('endpoint');
     await expect(page.getByTestId('primary-role')).toHaveText(/^replica/);
-    await expect(page.getByTestId('write-endpoint')).toHaveText(newPrimary);
-    await expect(status.getByRole('list', { name: 'Lost orders' })).toHaveCount(0);
-    note('failover', `${newPrimary} promoted; phases: ${(await phases.allTextContents()).join(' | ')}`);
-    await pausedSnap(page, '08-failed-over');
   });
 
   await test.step('9. the new primary takes the next order, and the read sees every order', async () => {
@@ -264,6 +249,7 @@ test('walkthrough: a stale read, a read-your-writes fix, and a failover that han
     for (const id of [firstOrder, secondOrder, thirdOrder]) {
       await expect(read.getByTestId('read-order-ids')).toContainText(`#${id}`);
     }
+    await openTab(page, 'Failover');
     const downtime = status.getByTestId('failover-1-downtime');
     await expect(downtime).toHaveText(/^[\d,]+ ms \(first failed write to the first that succeeded\)$/);
     note('next order', `#${thirdOrder} committed on ${newPrimary}; downtime ${await downtime.textContent()}`);

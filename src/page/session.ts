@@ -26,9 +26,13 @@ interface Plan {
 let plan: Plan | undefined;
 let switching = false;
 
-/** Keeps the address bar's seed in step with the cluster, so a reload or a shared link reproduces it. */
+/**
+ * Keeps the address bar's seed in step with the cluster, so a reload or a shared link reproduces it.
+ * Not on the start page (no hash, no seed yet): there a seed would turn the address into a link to the lab (route.ts).
+ */
 function showSeedInUrl(seed: number): void {
   const url = new URL(window.location.href);
+  if (url.hash === '' && !url.searchParams.has('seed')) return;
   url.searchParams.set('seed', String(seed));
   window.history.replaceState(null, '', url);
 }

@@ -1,80 +1,109 @@
 /**
- * The app shell: header with the clock and the run's controls, then (once the cluster
- * runs) the lesson's working set first: the narration, the topology, the client (place an
- * order, read it back) and the timeline; then the failover strip, scenarios, the nodes,
- * the app tier's routing and load generator, replication and failover settings with the
- * availability calculator, the checked reads, the logs, the SQL console and the activity
- * log. "Booting cluster…" before, the boot error if it failed.
+ * The app shell: picks the screen from the page's route (page/route.ts, followed by
+ * shell/useRoute.ts): the landing screen (lessons and free play), the lab in free play or
+ * in a lesson (shell/LabScreen.tsx: clock, topology, client or lesson, the other panels in
+ * tabs), the presenter view for a projector and the compact embed view. A link that could
+ * not be followed is explained above the screen. The lab shows "Booting cluster…" until
+ * the cluster runs, and the boot error if it failed.
  */
 
+import type { ReactNode } from 'react';
+import type { PageRoute } from '../page/route.ts';
 import { useLab } from '../page/store.ts';
-import { ClientPanel } from './client/ClientPanel.tsx';
-import { ReadsPanel } from './client/ReadsPanel.tsx';
 import { ClockControls } from './clock/ClockControls.tsx';
-import { RunControls } from './clock/RunControls.tsx';
 import { useClockShortcuts } from './clock/useClockShortcuts.ts';
-import { SqlConsole } from './console/SqlConsole.tsx';
-import { AvailabilityPanel } from './failover/AvailabilityPanel.tsx';
-import { FailoverStatus } from './failover/FailoverStatus.tsx';
-import { LoadPanel } from './load/LoadPanel.tsx';
-import { ActivityLog } from './log/ActivityLog.tsx';
-import { LogPanel } from './log/LogPanel.tsx';
-import { Narration } from './narration/Narration.tsx';
-import { NodeTable } from './nodes/NodeTable.tsx';
-import { StatReplication } from './nodes/StatReplication.tsx';
-import { ReplicationPanel } from './replication/ReplicationPanel.tsx';
-import { RoutingPanel } from './routing/RoutingPanel.tsx';
-import { ScenarioPanel, ScenarioStrip } from './scenarios/ScenarioPanel.tsx';
-import { Timeline } from './timeline/Timeline.tsx';
-import { Topology } from './topology/Topology.tsx';
+import { LabScreen } from './shell/LabScreen.tsx';
+import { Landing } from './shell/Landing.tsx';
+import { LessonPlayerSlot } from './shell/lessonSlots.tsx';
+import { EmbedScreen, PresenterHeader, PresenterScreen } from './shell/ModeShells.tsx';
+import { linkTo, useFollowRoute, useRouteStore } from './shell/useRoute.ts';
+import './shell/shell.css';
 
 export function App() {
+  const route = useFollowRoute();
   const phase = useLab((s) => s.phase);
-  const generation = useLab((s) => s.generation);
-  useClockShortcuts(phase === 'running');
+  const { view, presenter } = route;
+  useClockShortcuts(phase === 'running' && view.screen !== 'landing');
+
+  if (view.screen === 'landing') {
+    return (
+      <div className="app app-landing">
+        <RouteNotice route={route} />
+        <Landing />
+      </div>
+    );
+  }
+  if (view.screen === 'embed') {
+    return (
+      <div className="app app-embed">
+        <RouteNotice route={route} />
+        <Running>
+          <EmbedScreen view={view} />
+        </Running>
+      </div>
+    );
+  }
+  if (presenter) {
+    return (
+      <div className="app app-presenter">
+        <RouteNotice route={route} />
+        {phase === 'running' && <PresenterHeader />}
+        <Running>
+          <PresenterScreen view={view} />
+        </Running>
+      </div>
+    );
+  }
+  const lesson = view.screen === 'lesson';
   return (
-    <div className="app">
+    <div className="app app-lab">
       <header className="app-header">
-        <div>
+        <div className="app-title">
           <h1>Replica Lab</h1>
-          <p className="muted">
-            One primary, three read replicas: real PostgreSQL (PGlite) nodes in your browser, behind three app servers.
-          </p>
+          <a {...linkTo({ screen: 'landing' })}>{lesson ? 'All lessons' : 'Lessons'}</a>
         </div>
         {phase === 'running' && <ClockControls />}
-        {phase === 'running' && <RunControls />}
       </header>
-      <main>
-        {phase === 'booting' && <Booting />}
-        {phase === 'failed' && <BootFailed />}
-        {phase === 'running' && (
-          <>
-            <Narration />
-            <ScenarioStrip />
-            <Topology />
-            <ClientPanel />
-            {/* A new cluster (reset, step back) has a new history: the timeline starts over with it. */}
-            <Timeline key={generation} />
-            <FailoverStatus />
-            <ScenarioPanel />
-            <NodeTable />
-            <div className="app-tier">
-              <RoutingPanel />
-              <LoadPanel />
-            </div>
-            <div className="app-tier">
-              <ReplicationPanel />
-              <AvailabilityPanel />
-            </div>
-            <ReadsPanel />
-            <LogPanel />
-            <StatReplication />
-            <SqlConsole />
-            <ActivityLog />
-            <BootTime />
-          </>
-        )}
-      </main>
+      <RouteNotice route={route} />
+      <Running>
+        <LabScreen
+          lesson={lesson}
+          side={
+            view.screen === 'lesson' ? (
+              <LessonPlayerSlot lesson={view.lesson} step={view.step} challenge={view.challenge} />
+            ) : undefined
+          }
+        />
+        <BootTime />
+      </Running>
+    </div>
+  );
+}
+
+/** The screen once the cluster runs; until then its boot, or the boot error. */
+function Running({ children }: { children: ReactNode }) {
+  const phase = useLab((s) => s.phase);
+  return (
+    <main>
+      {phase === 'booting' && <Booting />}
+      {phase === 'failed' && <BootFailed />}
+      {phase === 'running' && children}
+    </main>
+  );
+}
+
+/** Why the link was not followed as written (an unknown lesson, a malformed step id...). */
+function RouteNotice({ route }: { route: PageRoute }) {
+  if (!route.error) return null;
+  return (
+    <div className="route-notice" role="alert">
+      <p>{route.error}</p>
+      <button
+        type="button"
+        onClick={() => useRouteStore.setState((s) => ({ route: { ...s.route, error: undefined } }))}
+      >
+        Dismiss
+      </button>
     </div>
   );
 }

@@ -1,0 +1,94 @@
+/**
+ * Accessible tabs (the WAI-ARIA tabs pattern): a tablist of buttons, one tabpanel each.
+ * Arrow keys move between tabs (Left/Right, Up/Down when vertical), Home and End go to the
+ * ends, and the focused tab opens at once (automatic activation); only the open tab is in
+ * the Tab order. Every panel stays mounted, hidden when closed, so what it holds (typed SQL,
+ * a chosen option) survives switching. The open tab lives in a store (useShell) so a lesson
+ * step can show the panel it talks about.
+ */
+import { type KeyboardEvent, type ReactNode, useId, useRef } from 'react';
+import { create } from 'zustand';
+
+export interface TabSpec {
+  id: string;
+  label: string;
+  content: ReactNode;
+}
+
+interface ShellState {
+  /** The open tab of each tab set, by the set's name. */
+  open: Record<string, string>;
+}
+
+export const useShell = create<ShellState>()(() => ({ open: {} }));
+
+/** Opens tab `tab` of the tab set `set` (for example a lesson step showing the timeline). */
+export function openTab(set: string, tab: string): void {
+  useShell.setState((s) => ({ open: { ...s.open, [set]: tab } }));
+}
+
+export function Tabs({ name, label, tabs }: { name: string; label: string; tabs: readonly TabSpec[] }) {
+  const base = useId();
+  const stored = useShell((s) => s.open[name]);
+  const current = tabs.some((t) => t.id === stored) ? stored : tabs[0]?.id;
+  const buttons = useRef<Map<string, HTMLButtonElement>>(new Map());
+
+  const select = (id: string, focus: boolean) => {
+    openTab(name, id);
+    if (focus) buttons.current.get(id)?.focus();
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const at = tabs.findIndex((t) => t.id === current);
+    const moves: Record<string, number> = {
+      ArrowRight: at + 1,
+      ArrowDown: at + 1,
+      ArrowLeft: at - 1,
+      ArrowUp: at - 1,
+      Home: 0,
+      End: tabs.length - 1,
+    };
+    const to = moves[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    e.stopPropagation();
+    select(tabs[(to + tabs.length) % tabs.length].id, true);
+  };
+
+  return (
+    <div className="tabs">
+      <div role="tablist" aria-label={label} className="tabs-list" onKeyDown={onKeyDown}>
+        {tabs.map((t) => (
+          <button
+            key={t.id}
+            ref={(el) => {
+              if (el) buttons.current.set(t.id, el);
+              else buttons.current.delete(t.id);
+            }}
+            type="button"
+            role="tab"
+            id={`${base}-tab-${t.id}`}
+            aria-selected={t.id === current}
+            aria-controls={`${base}-panel-${t.id}`}
+            tabIndex={t.id === current ? 0 : -1}
+            className="tabs-tab"
+            onClick={() => select(t.id, false)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      {tabs.map((t) => (
+        <div
+          key={t.id}
+          role="tabpanel"
+          id={`${base}-panel-${t.id}`}
+          aria-labelledby={`${base}-tab-${t.id}`}
+          hidden={t.id !== current}
+          className="tabs-panel"
+        >
+          {t.content}
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+/**
+ * Where the lesson UI (src/ui/lesson, the lesson-UI engineer's) plugs into the layout: the
+ * landing screen's lesson list and the lesson player beside the topology (presenter and
+ * embed modes included). Also gives the router the library's lesson and step ids, so a
+ * link to a lesson or step that does not exist is explained.
+ */
+import { LESSON_LIST } from '../../lessons/index.ts';
+import { LessonList } from '../lesson/LessonList.tsx';
+import { LessonPlayer } from '../lesson/LessonPlayer.tsx';
+import { setLessonOutlines } from './useRoute.ts';
+
+setLessonOutlines(
+  LESSON_LIST.map((lesson) => ({ id: lesson.id, steps: lesson.chapters.flatMap((c) => c.steps.map((s) => s.id)) })),
+);
+
+/** The lessons, each a link to its first step (or where the learner left off). */
+export function LessonListSlot() {
+  return <LessonList />;
+}
+
+export interface LessonSlotProps {
+  lesson: string;
+  step?: string;
+  challenge: boolean;
+  mode?: 'normal' | 'presenter' | 'embed';
+  /** An embed's range: only these steps are reachable. */
+  from?: string;
+  to?: string;
+}
+
+export function LessonPlayerSlot({ lesson, step, challenge, mode = 'normal', from, to }: LessonSlotProps) {
+  return <LessonPlayer lessonId={lesson} stepId={step} challenge={challenge} mode={mode} fromStep={from} toStep={to} />;
+}
