@@ -52,7 +52,9 @@ export function formatCheck(check: LessonCheck): string {
         `${head} predict: ${JSON.stringify(s.prediction.actual)}${s.prediction.expect !== undefined ? ` (narration expects ${JSON.stringify(s.prediction.expect)}${s.prediction.ok ? '' : ': CONTRADICTED'})` : ''}: ${s.prediction.explanation}`,
       );
     if (s.goal)
-      out.push(`${head} goal ${s.goal.met ? 'met' : 'NOT MET'}: ${s.goal.text}: ${s.goal.detail}. ${s.goal.why}`);
+      out.push(
+        `${head} goal ${s.goal.met ? 'met' : 'NOT MET'}${s.goal.metWithoutReference === false ? ' (and not met without the reference actions)' : ''}: ${s.goal.text}: ${s.goal.detail}. ${s.goal.why}`,
+      );
   }
   for (const p of check.problems) out.push(`  problem: ${p}`);
   return out.join('\n');

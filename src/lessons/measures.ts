@@ -59,7 +59,7 @@ export const MEASURES: Record<MeasureName, Measure> = {
       actual: saw ? 'yes' : 'no',
       explanation: read.ok
         ? `The read at ${read.at} ms was served by ${read.node} (replay LSN ${formatLsn(read.replayLsn ?? 0)}): ` +
-          `order #${order.orderId}${acked} was ${saw ? '' : 'not '}there${saw ? '' : `: ${read.node} had not replayed it yet`}.`
+          `order #${order.orderId}${acked} was ${saw ? '' : 'not '}there${saw ? '' : read.lostOwn?.some((m) => m.orderId === order.orderId) ? ': a failover lost it' : `: ${read.node} had not replayed it yet`}.`
         : `The read at ${read.at} ms failed: ${read.error}.`,
     };
   },
@@ -143,7 +143,7 @@ export const MEASURES: Record<MeasureName, Measure> = {
     const acked = writesIn(ctx, args, true).filter((w) => w.ackAt !== undefined && w.ackAt <= ctx.window.endMs);
     return {
       actual: acked.length,
-      explanation: `${plural(acked.length, 'write')}${args.node ? ` sent to ${args.node}` : ''} acknowledged in this step.`,
+      explanation: `${plural(acked.length, 'write')}${args.user ? ` by user ${args.user}` : ''}${args.node ? ` sent to ${args.node}` : ''} acknowledged ${args.from === 'lesson' ? 'so far' : 'in this step'}.`,
     };
   },
   splitBrain(ctx) {

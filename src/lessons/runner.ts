@@ -50,26 +50,56 @@ export function checkStep(step: LessonStep, where: string, ctx: EvaluationContex
   return result;
 }
 
-/** Plays the lesson's reference path headless and reports each step's answers and goals. */
-export async function checkLesson(
+/** Plays the compiled lesson on a fresh cluster, calling `visit` at each step's window end (up to `last`). */
+async function play(
   lesson: Lesson,
   factory: NodeFactory,
-  options: { seed?: number } = {},
-): Promise<LessonCheck> {
-  const { scenario, steps: windows } = compileLesson(lesson, { reference: true });
+  options: { seed?: number; reference: boolean; last?: number },
+  visit: (index: number, where: string, ctx: EvaluationContext) => void,
+): Promise<void> {
+  const { scenario, steps: windows } = compileLesson(lesson, { reference: options.reference });
   const cluster = await Cluster.boot(factory, scenarioSettings(scenario, options.seed));
-  const steps: StepCheck[] = [];
   try {
     const run = scheduleSteps(cluster, scenario);
-    const all = lesson.chapters.flatMap((c) => c.steps);
     for (const [i, w] of windows.entries()) {
+      if (options.last !== undefined && i > options.last) break;
       await cluster.clock.runUntil(w.endMs);
       if (run.failure()) throw run.failure();
-      const where = `chapter ${w.chapter + 1}, step "${w.id}"`;
-      steps.push(checkStep(all[i], where, contextAt(cluster, { startMs: w.startMs, endMs: w.endMs })));
+      visit(i, `chapter ${w.chapter + 1}, step "${w.id}"`, contextAt(cluster, { startMs: w.startMs, endMs: w.endMs }));
     }
   } finally {
     await cluster.close();
+  }
+}
+
+/**
+ * Plays the lesson's reference path headless and reports each step's answers and goals.
+ * Then, unless `plainPath` is false, plays it again without the reference actions up to
+ * the last step that has them: a goal already met there gives the learner nothing to do.
+ */
+export async function checkLesson(
+  lesson: Lesson,
+  factory: NodeFactory,
+  options: { seed?: number; plainPath?: boolean } = {},
+): Promise<LessonCheck> {
+  const all = lesson.chapters.flatMap((c) => c.steps);
+  const steps: StepCheck[] = [];
+  await play(lesson, factory, { seed: options.seed, reference: true }, (i, where, ctx) =>
+    steps.push(checkStep(all[i], where, ctx)),
+  );
+  const challenged = all.flatMap((s, i) => (s.goal && s.reference?.length ? [i] : []));
+  if (options.plainPath !== false && challenged.length > 0) {
+    await play(lesson, factory, { seed: options.seed, reference: false, last: challenged.at(-1) }, (i, where, ctx) => {
+      const step = all[i];
+      const goal = steps[i].goal;
+      if (!challenged.includes(i) || !step.goal || !goal) return;
+      const plain = evaluateGoal(step.goal, ctx);
+      goal.metWithoutReference = plain.met;
+      if (plain.met)
+        steps[i].problems.push(
+          `${where}: goal "${step.goal.text}" is met even without the reference actions (${plain.detail}): the learner has nothing to do`,
+        );
+    });
   }
   const problems = steps.flatMap((s) => s.problems);
   return { lesson: lesson.id, ok: problems.length === 0, steps, problems };

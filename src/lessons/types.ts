@@ -231,7 +231,8 @@ export interface StepCheck {
   title: string;
   window: LessonWindow;
   prediction?: { question: string; actual: MeasureValue; explanation: string; expect?: Expectation; ok: boolean };
-  goal?: { text: string } & GoalResult;
+  /** `metWithoutReference`: the goal checked on the path without reference actions (steps that have them). */
+  goal?: { text: string; metWithoutReference?: boolean } & GoalResult;
   problems: string[];
 }
 

@@ -4,6 +4,7 @@
  */
 import { parseLesson } from '../schema.ts';
 import type { Lesson } from '../types.ts';
+import failoverLostOrders from './failover-lost-orders.json' with { type: 'json' };
 import replicationLog from './replication-log.json' with { type: 'json' };
 import replicationModes from './replication-modes.json' with { type: 'json' };
 import roundRobin from './round-robin.json' with { type: 'json' };
@@ -19,6 +20,7 @@ export const LESSONS: readonly Lesson[] = [
   sessionMap,
   roundRobin,
   replicationModes,
+  failoverLostOrders,
 ].map((raw) => parseLesson(raw));
 
 /** The library's lessons as the landing screen lists them (the same objects as LESSONS). */
