@@ -4,14 +4,28 @@
  * embed modes included). Also gives the router the library's lesson and step ids, so a
  * link to a lesson or step that does not exist is explained.
  */
+import { useEffect } from 'react';
 import { LESSON_LIST } from '../../lessons/index.ts';
+import { useLessonRun } from '../../page/lessonRun.ts';
 import { LessonList } from '../lesson/LessonList.tsx';
 import { LessonPlayer } from '../lesson/LessonPlayer.tsx';
+import { LAB_TABS } from './LabScreen.tsx';
+import { tabForStep } from './stepTab.ts';
+import { openTab } from './Tabs.tsx';
 import { setLessonOutlines } from './useRoute.ts';
 
 setLessonOutlines(
   LESSON_LIST.map((lesson) => ({ id: lesson.id, steps: lesson.chapters.flatMap((c) => c.steps.map((s) => s.id)) })),
 );
+
+/** Opens the tab the current step talks about (stepTab.ts) when the learner reaches the step. */
+function useStepTab(enabled: boolean): void {
+  const step = useLessonRun((run) => run.steps[run.stepIndex]);
+  useEffect(() => {
+    const tab = enabled && step ? tabForStep(step) : undefined;
+    if (tab) openTab(LAB_TABS, tab);
+  }, [enabled, step]);
+}
 
 /** The lessons, each a link to its first step (or where the learner left off). */
 export function LessonListSlot() {
@@ -29,5 +43,6 @@ export interface LessonSlotProps {
 }
 
 export function LessonPlayerSlot({ lesson, step, challenge, mode = 'normal', from, to }: LessonSlotProps) {
+  useStepTab(mode === 'normal');
   return <LessonPlayer lessonId={lesson} stepId={step} challenge={challenge} mode={mode} fromStep={from} toStep={to} />;
 }
