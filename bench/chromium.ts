@@ -83,8 +83,10 @@ export async function buildAndServe(port: number): Promise<{ server: PreviewServ
     build: { outDir },
     preview: { port: await freePort(port), strictPort: true, host: '127.0.0.1', open: false },
   });
-  const url = server.resolvedUrls?.local[0];
-  if (!url) throw new Error('vite preview did not report its URL');
+  const root = server.resolvedUrls?.local[0];
+  if (!root) throw new Error('vite preview did not report its URL');
+  // The lab itself (free play), not the start page: frame times are measured with its panels drawn.
+  const url = `${root}#sandbox`;
   return { server, url, outDir };
 }
 
