@@ -22,6 +22,7 @@ import { StatReplication } from '../nodes/StatReplication.tsx';
 import { ReplicationPanel } from '../replication/ReplicationPanel.tsx';
 import { RoutingPanel } from '../routing/RoutingPanel.tsx';
 import { ScenarioPanel, ScenarioStrip } from '../scenarios/ScenarioPanel.tsx';
+import { ShardsPanel } from '../shards/ShardsPanel.tsx';
 import { Timeline } from '../timeline/Timeline.tsx';
 import { Topology } from '../topology/Topology.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
@@ -40,6 +41,7 @@ export type LabTab =
   | 'log'
   | 'console'
   | 'scenarios'
+  | 'shards'
   | 'capacity'
   | 'activity'
   | 'export';
@@ -84,6 +86,7 @@ function labTabs(withClient: boolean, generation: number): TabSpec[] {
     { id: 'log', label: 'Replication log', content: <LogPanel /> },
     { id: 'console', label: 'SQL console', content: <SqlConsole /> },
     { id: 'scenarios', label: 'Scenarios', content: <ScenarioPanel /> },
+    { id: 'shards', label: 'Sharding', content: <ShardsPanel /> },
     { id: 'capacity', label: 'Capacity & cost', content: <CapacityPanel /> },
     { id: 'activity', label: 'Activity', content: <ActivityLog /> },
     { id: 'export', label: 'Run & export', content: <ExportPanel /> },
