@@ -105,6 +105,24 @@ export const promotions = (ctx: EvaluationContext) =>
 /** Acknowledged orders failovers in the window threw away. */
 export const lostOrders = (ctx: EvaluationContext) => ofType(ctx, 'failover.lost').flatMap((e) => e.orderIds);
 
+/**
+ * Writes in the window acknowledged by a node that was no longer the primary (a replica had
+ * been promoted since): split brain, from the history alone, however many times it happens.
+ */
+export function splitBrainWrites(
+  ctx: EvaluationContext,
+): { node: string; leader: string; at: number; orderId?: number }[] {
+  let leader = 'primary';
+  const found: { node: string; leader: string; at: number; orderId?: number }[] = [];
+  for (const e of ctx.events) {
+    if (e.at >= ctx.window.endMs && ctx.window.endMs > ctx.window.startMs) break;
+    if (e.type === 'failover.phase' && e.phase === 'promote' && e.node) leader = e.node;
+    else if (e.type === 'write.ok' && e.node !== leader && inWindow(e.at, ctx.window))
+      found.push({ node: e.node, leader, at: e.at, orderId: e.orderIds[0] });
+  }
+  return found;
+}
+
 /** Each node's newest log entry received, on `timeline`, before history position `seq`. */
 export function receivedBefore(events: readonly Recorded[], seq: number, timeline: number): Map<string, number> {
   const received = new Map<string, number>();

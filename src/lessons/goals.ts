@@ -12,6 +12,7 @@ import {
   promotions,
   readsIn,
   receivedBefore,
+  splitBrainWrites,
   theRead,
   writesIn,
 } from './facts.ts';
@@ -97,17 +98,21 @@ export const GOALS: Record<GoalName, Check> = {
         };
   },
   noSplitBrain(ctx) {
-    const e = ofType(ctx, 'split-brain')[0];
+    const w = splitBrainWrites(ctx)[0];
     const fenced = ofType(ctx, 'node.fenced');
-    return e
-      ? { met: false, detail: `${e.nodes.join(' and ')} both primary`, why: 'Two nodes accepted writes as primary.' }
-      : {
-          met: true,
-          detail: fenced.length ? `fenced: ${fenced.map((f) => f.node).join(', ')}` : 'one primary',
-          why: fenced.length
-            ? `The old primary was fenced (${fenced[0].detail}), so only one node accepted writes.`
-            : 'Only one node accepted writes as primary.',
-        };
+    if (w)
+      return {
+        met: false,
+        detail: `${w.node} and ${w.leader} both primary`,
+        why: `At ${w.at} ms ${w.node} acknowledged order #${w.orderId} although ${w.leader} had been promoted.`,
+      };
+    return {
+      met: true,
+      detail: fenced.length ? `fenced: ${fenced.map((f) => f.node).join(', ')}` : 'one primary',
+      why: fenced.length
+        ? `The old primary was fenced (${fenced[0].detail}), so only one node accepted writes.`
+        : 'Only one node accepted writes as primary.',
+    };
   },
   commitLatencyBelow(ctx, args) {
     const bound = args.ms ?? 10;

@@ -15,6 +15,7 @@ import {
   plural,
   promotions,
   readsIn,
+  splitBrainWrites,
   theRead,
   writesIn,
 } from './facts.ts';
@@ -59,7 +60,7 @@ export const MEASURES: Record<MeasureName, Measure> = {
       actual: saw ? 'yes' : 'no',
       explanation: read.ok
         ? `The read at ${read.at} ms was served by ${read.node} (replay LSN ${formatLsn(read.replayLsn ?? 0)}): ` +
-          `order #${order.orderId}${acked} was ${saw ? '' : 'not '}there${saw ? '' : read.lostOwn?.some((m) => m.orderId === order.orderId) ? ': a failover lost it' : `: ${read.node} had not replayed it yet`}.`
+          `order #${order.orderId}${acked} was ${saw ? '' : 'not '}there${saw ? '' : read.lostOwn?.some((m) => m.orderId === order.orderId) ? ': it was lost (a failover or split brain left it off this timeline)' : `: ${read.node} had not replayed it yet`}.`
         : `The read at ${read.at} ms failed: ${read.error}.`,
     };
   },
@@ -147,11 +148,11 @@ export const MEASURES: Record<MeasureName, Measure> = {
     };
   },
   splitBrain(ctx) {
-    const e = ofType(ctx, 'split-brain')[0];
+    const w = splitBrainWrites(ctx)[0];
     return {
-      actual: e ? 'yes' : 'no',
-      explanation: e
-        ? `At ${e.at} ms ${e.nodes.join(' and ')} both accepted writes as primary.`
+      actual: w ? 'yes' : 'no',
+      explanation: w
+        ? `At ${w.at} ms ${w.node} acknowledged order #${w.orderId} while ${w.leader} was the primary: two nodes accepted writes as primary.`
         : 'No two nodes accepted writes as primary at the same time.',
     };
   },

@@ -5,11 +5,14 @@
 import { parseLesson } from '../schema.ts';
 import type { Lesson } from '../types.ts';
 import failoverLostOrders from './failover-lost-orders.json' with { type: 'json' };
+import promoteReplica1 from './promote-replica-1.json' with { type: 'json' };
+import rdsMultiAz from './rds-multi-az.json' with { type: 'json' };
 import replicationLog from './replication-log.json' with { type: 'json' };
 import replicationModes from './replication-modes.json' with { type: 'json' };
 import roundRobin from './round-robin.json' with { type: 'json' };
 import rywFixes from './ryw-fixes.json' with { type: 'json' };
 import sessionMap from './session-map.json' with { type: 'json' };
+import splitBrain from './split-brain.json' with { type: 'json' };
 import staleRead from './stale-read.json' with { type: 'json' };
 
 /** The library's lessons, in the order the landing screen lists them. */
@@ -21,6 +24,9 @@ export const LESSONS: readonly Lesson[] = [
   roundRobin,
   replicationModes,
   failoverLostOrders,
+  promoteReplica1,
+  splitBrain,
+  rdsMultiAz,
 ].map((raw) => parseLesson(raw));
 
 /** The library's lessons as the landing screen lists them (the same objects as LESSONS). */
