@@ -109,6 +109,7 @@ async function main(): Promise<number> {
       schedulesPerSec: Math.round((result.ran / seconds) * 100) / 100,
       invariantsMet: result.met,
       refusedSteps: result.refusedSteps,
+      sqlErrors: result.sqlErrors,
       historyEvents: result.historyEvents,
       nodes: pool.counts,
       memory: {

@@ -42,6 +42,8 @@ export interface FuzzResult {
   /** Per invariant, how many schedules met the situation it is about. */
   met: Record<InvariantName, number>;
   refusedSteps: number;
+  /** Console statements answered with PostgreSQL's own error (honest answers, counted). */
+  sqlErrors: number;
   historyEvents: number;
   failure?: FuzzFailure;
 }
@@ -50,6 +52,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   const met = Object.fromEntries(INVARIANTS.map((n) => [n, 0])) as Record<InvariantName, number>;
   let ran = 0;
   let refusedSteps = 0;
+  let sqlErrors = 0;
   let historyEvents = 0;
   let failed: { violations: string[]; scenario: Scenario } | undefined;
   let shrinkLeft = options.shrinkRuns ?? 100;
@@ -59,6 +62,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
     if (!failed) {
       ran++;
       refusedSteps += result.refused;
+      sqlErrors += result.sqlErrors;
       historyEvents += result.historyEvents;
       for (const name of INVARIANTS) if (result.met[name] > 0) met[name]++;
       options.onSchedule?.(ran, result.violations);
@@ -89,6 +93,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
       ran,
       met,
       refusedSteps,
+      sqlErrors,
       historyEvents,
       failure: {
         seed: details.seed,
@@ -99,5 +104,5 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
     };
   }
   if (details.failed && !failed) throw details.errorInstance ?? new Error('the fuzzer failed without a schedule');
-  return { seed: options.seed, ran, met, refusedSteps, historyEvents, ...(failure ? { failure } : {}) };
+  return { seed: options.seed, ran, met, refusedSteps, sqlErrors, historyEvents, ...(failure ? { failure } : {}) };
 }

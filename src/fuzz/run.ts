@@ -9,11 +9,13 @@
  */
 import {
   Cluster,
+  CONNECTION_REFUSED,
   checkInvariants,
   EPOCH_MS,
   type InvariantName,
   type NodeFactory,
   type Recorded,
+  SqlError,
 } from '../engine/index.ts';
 import { scenarioSettings } from '../scenarios/runner.ts';
 import { parseScenario, type Scenario, type Step, stepCommand } from '../scenarios/schema.ts';
@@ -24,12 +26,28 @@ export const SETTLE_MS = 15_000;
 /** Refusals a schedule can earn honestly: the command no longer makes sense for that node. */
 const EXPECTED_REFUSALS = [/is not a replica/];
 
+/**
+ * SQLSTATEs a console may honestly answer with: a mistake in the SQL or a missing object
+ * (class 42), a read-only transaction or one left failed (25), a standby refusing
+ * read-write mode or the console refusing a statement (0A), a node still recovering
+ * (57P03), a statement timeout (57014). A down node refuses the connection (no SQLSTATE).
+ * Anything else from PostgreSQL (an internal error, a constraint the lab broke) is a bug.
+ */
+export function honestSqlAnswer(err: unknown): boolean {
+  if (!(err instanceof SqlError)) return false;
+  const code = err.info.code;
+  if (code === undefined) return err.info.message === CONNECTION_REFUSED;
+  return /^(42|25|0A)/.test(code) || code === '57P03' || code === '57014';
+}
+
 export interface ScheduleResult {
   violations: string[];
   met: Record<InvariantName, number>;
   /** The steps that ran (refused ones left out), tail included: a scenario of its own. */
   scenario: Scenario;
   refused: number;
+  /** Console statements PostgreSQL answered with an error (read-only, missing table...): honest answers. */
+  sqlErrors: number;
   historyEvents: number;
   /** The run's history, when asked for (tests compare runs). */
   history?: readonly Recorded[];
@@ -59,6 +77,7 @@ export async function runSchedule(
   const unhandledBefore = unhandledRejections.length;
   const executed: Step[] = [];
   let refused = 0;
+  let sqlErrors = 0;
   let pending = 0;
   try {
     const send = (step: Step) => {
@@ -76,6 +95,8 @@ export async function runSchedule(
             if (EXPECTED_REFUSALS.some((r) => r.test(message))) {
               refused++;
               executed.splice(executed.indexOf(step), 1);
+            } else if (step.do === 'sql' && honestSqlAnswer(err)) {
+              sqlErrors++;
             } else violations.push(`no-command-errors: step ${JSON.stringify(step)} failed: ${message}`);
           },
         )
@@ -129,6 +150,7 @@ export async function runSchedule(
       met: report.met,
       scenario: { ...raw, name: `${raw.name} (as run)`, steps: executed },
       refused,
+      sqlErrors,
       historyEvents: cluster.history.length,
       ...(options.keepHistory ? { history: [...cluster.history.all()] } : {}),
     };

@@ -5,7 +5,7 @@
  * run sees several failovers) and timed steps mixing client writes and reads throughout
  * with kills, restarts, partitions, heals, disconnects, lag and apply-delay changes,
  * replication-mode changes, load, fencing on and off, both promotion policies, session
- * stores and read-your-writes strategies. A failing one is saved as a scenario file that
+ * stores, read-your-writes strategies and SQL typed into consoles. A failing one is saved as a scenario file that
  * `npm run scenario` replays.
  */
 import fc from 'fast-check';
@@ -31,6 +31,36 @@ function nodeNames(shape: ScheduleShape): string[] {
 }
 
 type Action = Exclude<Step, { do: 'wait' }>;
+
+/**
+ * What a learner types into a node's console: reads, writes to the shop's tables and to a
+ * table of its own, DDL that must replicate in log order, transactions committed and left
+ * open, session settings that must not leak into the shop, ways of asking a standby for a
+ * read-write transaction, statements the console refuses and plain mistakes. Sent to any
+ * node; each answer must be PostgreSQL's (or the console's refusal), never an internal error.
+ */
+export const FUZZ_SQL = [
+  'SELECT count(*) FROM orders',
+  'SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()',
+  "INSERT INTO orders (user_id, total_amount, created_at) VALUES (1001, 7, '2026-01-01T00:00:00Z') RETURNING order_id",
+  'UPDATE products SET price = price + 1 WHERE product_id = 1',
+  'CREATE TABLE IF NOT EXISTS fuzz_notes (id serial PRIMARY KEY, note text)',
+  "INSERT INTO fuzz_notes (note) VALUES ('hello')",
+  'ALTER TABLE fuzz_notes ADD COLUMN IF NOT EXISTS extra integer',
+  'CREATE INDEX IF NOT EXISTS fuzz_notes_note_idx ON fuzz_notes (note)',
+  'DELETE FROM fuzz_notes WHERE id % 2 = 0',
+  'TRUNCATE fuzz_notes',
+  'DROP TABLE IF EXISTS fuzz_notes',
+  "BEGIN; INSERT INTO fuzz_notes (note) VALUES ('kept'); COMMIT",
+  "BEGIN; INSERT INTO fuzz_notes (note) VALUES ('left open')",
+  'SET default_transaction_read_only = on; SELECT 1',
+  'BEGIN READ WRITE; SELECT 1; COMMIT',
+  "SELECT set_config('transaction_read_only', 'off', false)",
+  "SELECT nextval('orders_order_id_seq')",
+  "ALTER SYSTEM SET work_mem = '8MB'",
+  'SELEC 1',
+  'SELECT * FROM no_such_table',
+];
 
 function actionArb(shape: ScheduleShape): fc.Arbitrary<Action> {
   const node = fc.constantFrom(...nodeNames(shape));
@@ -83,6 +113,7 @@ function actionArb(shape: ScheduleShape): fc.Arbitrary<Action> {
       .map((l) => ({ do: 'startLoad' as const, ...l })),
     fc.constant({ do: 'stopLoad' as const }),
     fc.boolean().map((on) => ({ do: 'setFencing' as const, on })),
+    fc.record({ node, text: fc.constantFrom(...FUZZ_SQL) }).map((r) => ({ do: 'sql' as const, ...r })),
   ];
   return fc.oneof(...arbs).filter((a): a is Action => a !== undefined);
 }

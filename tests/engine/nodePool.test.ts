@@ -60,4 +60,27 @@ describe('the node pool', () => {
     await node.close();
     await expect(node.query('SELECT 1')).rejects.toThrow(/given back to the pool/);
   });
+
+  it('replaces a node whose schema a console changed, so the next run starts from the snapshot', async () => {
+    // Found by fuzzing the console: a table one schedule created stayed on a reused node
+    // and the next schedule's replicas no longer equalled its primary.
+    const tablesOf = async (node: Awaited<ReturnType<NodeFactory>>) =>
+      (await node.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows.map(
+        (r) => r.tablename,
+      );
+    const first = await pool.factory('primary', 'primary');
+    const snapshotTables = await tablesOf(first);
+    await first.console('CREATE TABLE fuzz_notes (id serial PRIMARY KEY, note text)', {
+      maxRows: 10,
+      timeoutS: 3,
+      maxTimeoutS: 30,
+    });
+    expect(await tablesOf(first)).toContain('fuzz_notes');
+    await first.close();
+    const replacedBefore = pool.counts.replaced;
+    const next = await pool.factory('primary', 'primary');
+    expect(await tablesOf(next)).toEqual(snapshotTables);
+    expect(pool.counts.replaced).toBe(replacedBefore + 1);
+    await next.close();
+  });
 });

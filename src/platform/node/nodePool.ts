@@ -6,6 +6,9 @@
  * the node back instead of closing it; a handle given back refuses further calls, so a
  * finished run can never touch the next one's data.
  *
+ * A run whose console changed the schema (DDL) leaves a node rows cannot reset: the pool
+ * closes it and boots a fresh one instead.
+ *
  * What a reset cannot undo is physical: the WAL has moved on and transaction ids have
  * grown, so LSNs and xids differ from a fresh node's (their order does not): a test
  * (tests/engine/nodePool.test.ts) shows a schedule on reused nodes gives the same history
@@ -23,6 +26,28 @@ interface Baseline {
   digests: string;
   /** Each sequence's state in the snapshot: `setval(name, value, called)`. */
   sequences: { name: string; value: number; called: boolean }[];
+  /** An md5 of the public schema's shape (SCHEMA_DIGEST_SQL): a run's DDL changes it. */
+  schema: string;
+}
+
+/**
+ * One md5 over the shape of the public schema: relations with their kind and columns,
+ * index definitions, functions and the types a console can create. A console's DDL
+ * (CREATE TABLE, ALTER TABLE, CREATE INDEX, CREATE FUNCTION...) changes it, and rows
+ * cannot put that back: such a node is replaced by a fresh one.
+ */
+const SCHEMA_DIGEST_SQL = `SELECT md5(coalesce(string_agg(d, '|' ORDER BY d), '')) AS digest FROM (
+  SELECT 'r:' || c.relkind::text || ':' || c.relname || ':' || coalesce((
+    SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull::text, ',' ORDER BY a.attnum)
+    FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '') AS d
+  FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace
+  UNION ALL SELECT 'i:' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+  UNION ALL SELECT 'f:' || p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace
+  UNION ALL SELECT 't:' || t.typname FROM pg_type t WHERE t.typnamespace = 'public'::regnamespace AND t.typtype IN ('e', 'd', 'r')
+) shape`;
+
+async function schemaDigest(node: NodeHandle): Promise<string> {
+  return String((await node.query(SCHEMA_DIGEST_SQL)).rows[0].digest);
 }
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
@@ -37,7 +62,7 @@ async function readBaseline(node: NodeHandle): Promise<Baseline> {
     const r = await node.query(`SELECT last_value, is_called FROM ${quoteIdent(name)}`);
     sequences.push({ name, value: Number(r.rows[0].last_value), called: Boolean(r.rows[0].is_called) });
   }
-  const baseline = { tables, sequences, digests: '' };
+  const baseline = { tables, sequences, digests: '', schema: await schemaDigest(node) };
   baseline.digests = await digestsOf(node, baseline);
   return baseline;
 }
@@ -81,12 +106,20 @@ function resetSql(baseline: Baseline, full: boolean): string {
 export class NodePool {
   private readonly idle: NodeHandle[] = [];
   private baseline: Promise<Baseline> | undefined;
-  /** Nodes booted, and handed out again after a reset (for the bench and the tests). */
-  readonly counts = { booted: 0, reused: 0 };
+  /**
+   * Nodes booted, handed out again after a reset, and replaced because a run changed their
+   * schema (for the bench and the tests).
+   */
+  readonly counts = { booted: 0, reused: 0, replaced: 0 };
 
   /** Hands out a node reset to the snapshot's contents, with its role set. */
   readonly factory: NodeFactory = async (_name, role) => {
-    const node = this.idle.pop();
+    let node = this.idle.pop();
+    if (node && !(await this.reset(node, role))) {
+      await node.close();
+      this.counts.replaced++;
+      node = undefined;
+    }
     if (!node) {
       const fresh = await bootInProcessNode(loadSnapshot(), role);
       this.counts.booted++;
@@ -94,16 +127,18 @@ export class NodePool {
       await this.baseline;
       return this.lease(fresh);
     }
-    await this.reset(node, role);
     this.counts.reused++;
     return this.lease(node);
   };
 
-  private async reset(node: NodeHandle, role: NodeRole): Promise<void> {
+  /** Puts the snapshot's rows back and sets the role; false when the schema changed (the node must go). */
+  private async reset(node: NodeHandle, role: NodeRole): Promise<boolean> {
     const baseline = await (this.baseline as Promise<Baseline>);
+    if ((await schemaDigest(node)) !== baseline.schema) return false;
     const changed = (await digestsOf(node, baseline)) !== baseline.digests;
     await node.exec(resetSql(baseline, changed));
     await node.setRole(role);
+    return true;
   }
 
   /**
