@@ -3,10 +3,12 @@
  * Arrow keys move between tabs (Left/Right, Up/Down when vertical), Home and End go to the
  * ends, and the focused tab opens at once (automatic activation); only the open tab is in
  * the Tab order. Every panel stays mounted, hidden when closed, so what it holds (typed SQL,
- * a chosen option) survives switching. The open tab lives in a store (useShell) so a lesson
+ * a chosen option) survives switching; a closed panel is a hidden React Activity, so it
+ * does not re-render with every engine frame (its effects, such as a timeline mark's
+ * highlight on the topology, pause until it shows again). The open tab lives in a store (useShell) so a lesson
  * step can show the panel it talks about.
  */
-import { type KeyboardEvent, type ReactNode, useId, useRef } from 'react';
+import { Activity, type KeyboardEvent, type ReactNode, useId, useRef } from 'react';
 import { create } from 'zustand';
 
 export interface TabSpec {
@@ -86,7 +88,7 @@ export function Tabs({ name, label, tabs }: { name: string; label: string; tabs:
           hidden={t.id !== current}
           className="tabs-panel"
         >
-          {t.content}
+          <Activity mode={t.id === current ? 'visible' : 'hidden'}>{t.content}</Activity>
         </div>
       ))}
     </div>
