@@ -162,6 +162,7 @@ export type { LogEntry } from './replication/primaryLog.ts';
 export type { Shipment } from './replication/replicaStream.ts';
 export { type ReplicationStatus, type SyncState, syncStates } from './replication/status.ts';
 // Sharding: strategies, the key probe, resharding's phases (sharding/).
+export { type ShardingFacts, shardingFacts } from './sharding/facts.ts';
 export {
   DEFAULT_LOGICAL_SHARDS,
   ID_MODES,

@@ -4,9 +4,22 @@
  * Its field names are a public contract (instructors' tooling and acceptance checks read
  * them): add fields, never rename them.
  */
-import { type Anomaly, type Cluster, classifyReads, failoverDowntimes, formatLsn } from '../engine/index.ts';
+import {
+  type Anomaly,
+  type Cluster,
+  classifyReads,
+  failoverDowntimes,
+  formatLsn,
+  type ShardingFacts,
+  shardingFacts,
+} from '../engine/index.ts';
 
-export interface ScenarioSummary {
+/**
+ * A sharded run's summary also has ShardingFacts' fields (rowsPerShard, skew, movedRows,
+ * movedShare, expectedMovedShare, reshardPhases, writePauseMs, duplicateIds, lostRows,
+ * crossShardLatencyMs, probes, ...); an unsharded run's has none of them.
+ */
+export interface ScenarioSummary extends Partial<ShardingFacts> {
   scenario: string;
   seed: number;
   /** Engine time when the last step ran (before draining). */
@@ -199,5 +212,6 @@ export async function summarize(cluster: Cluster, name: string, endMs: number): 
     converged,
     differing,
     historyEvents: history.length,
+    ...(await shardingFacts(cluster.sharding, cluster.history)),
   };
 }

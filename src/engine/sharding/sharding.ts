@@ -143,12 +143,16 @@ export class Sharding {
   private async showSeedCreateOrder(shard: string): Promise<void> {
     const row = placeOrderRow(FIRST_USER, 1, EPOCH_MS + this.host.clock.now());
     const db = this.shards.db(shard);
+    // A rolled-back INSERT still uses up a sequence value (nextval is never rolled back): put it back,
+    // so this demonstration does not shift the shard's order ids.
+    const [seq] = (await db.query('SELECT last_value, is_called FROM orders_order_id_seq')).rows;
     await db.exec(`BEGIN READ WRITE; ${CAPTURE_OFF}`);
     let rows: Row[] = [];
     try {
       rows = (await db.query(seedCreateOrderSql(row))).rows;
     } finally {
       await db.exec('ROLLBACK');
+      await db.query('SELECT setval($1, $2, $3)', ['orders_order_id_seq', seq.last_value, seq.is_called]);
     }
     const first = rows[0] as Row | undefined;
     this.host.history.record({

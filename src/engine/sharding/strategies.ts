@@ -108,11 +108,19 @@ export function initialPlacement(strategy: ShardingStrategy, shards: string[], o
 /** Position of a user on the ring (or in the hash space). */
 export const userHash = (user: number) => hash32(`user:${user}`);
 
+/** Placements never change once made, so a ring's sorted points are computed once per placement. */
+const ringCache = new WeakMap<object, { hash: number; shard: string }[]>();
+
 /** The ring's points, sorted by hash. */
 export function ringPoints(p: { shards: string[]; vnodes: number }): { hash: number; shard: string }[] {
-  return p.shards
+  const cached = ringCache.get(p);
+  if (cached) return cached;
+  const points = p.shards
     .flatMap((shard) => Array.from({ length: p.vnodes }, (_, v) => ({ hash: hash32(`${shard}#${v}`), shard })))
     .sort((a, b) => a.hash - b.hash || a.shard.localeCompare(b.shard));
+  for (const point of points) Object.freeze(point);
+  ringCache.set(p, Object.freeze(points) as { hash: number; shard: string }[]);
+  return points;
 }
 
 /** The first point at or after `hash`, wrapping round. */
