@@ -24,7 +24,10 @@ import {
   type WriteResult,
 } from './types.ts';
 
-type Pg = Pick<PGliteInterface, 'query' | 'exec' | 'close'>;
+type Pg = Pick<PGliteInterface, 'query' | 'exec' | 'close' | 'dumpDataDir'>;
+
+/** Boots another database from a data-dir image, with the platform's own PGlite options. */
+export type Reopen = (image: Blob) => Promise<Pg>;
 
 function parseTaken(row: { end_lsn: string; captured: string }): { txns: CapturedTxn[]; endLsn: number } {
   const endLsn = parseLsn(row.end_lsn);
@@ -121,7 +124,10 @@ export class NodeCore implements NodeHandle {
   /** The last replicated transaction applied (a replica's pg_last_wal_replay_lsn()). */
   private replayLsn = '';
 
-  private constructor(private readonly pg: Pg) {}
+  private constructor(
+    private pg: Pg,
+    private readonly reopen?: Reopen,
+  ) {}
 
   private captureMode(on: boolean): string {
     if (this.triggersOn === on) return '';
@@ -150,11 +156,33 @@ export class NodeCore implements NodeHandle {
     };
   }
 
-  /** Wraps a freshly booted PGlite and sets its role. */
-  static async open(pg: Pg, role: NodeRole): Promise<NodeCore> {
-    const core = new NodeCore(pg);
+  /** Wraps a freshly booted PGlite and sets its role; `reopen` lets it be restored from an image. */
+  static async open(pg: Pg, role: NodeRole, reopen?: Reopen): Promise<NodeCore> {
+    const core = new NodeCore(pg, reopen);
     await core.setRole(role);
     return core;
+  }
+
+  /** The whole data directory after a checkpoint, as pg_basebackup copies it. */
+  image(): Promise<Blob> {
+    return guarded(async () => {
+      await this.pg.exec('CHECKPOINT');
+      return this.pg.dumpDataDir('none');
+    });
+  }
+
+  /**
+   * Replaces this node's database by `image` (another node's data directory): schema,
+   * rows, sequences and all, as a fresh base backup does. The role is kept.
+   */
+  async restore(image: Blob): Promise<void> {
+    if (!this.reopen) throw new Error('this node cannot be restored from an image');
+    const next = await this.reopen(image);
+    const old = this.pg;
+    this.pg = next;
+    this.triggersOn = true;
+    await old.close();
+    await this.setRole(this.role);
   }
 
   async setRole(role: NodeRole): Promise<void> {

@@ -145,5 +145,9 @@ export interface NodeHandle {
   dumpTables(): Promise<Record<string, Record<string, unknown>[]>>;
   /** The shop schema's shape (tables, columns, indexes) and the rows of every table: two nodes that converged agree. */
   dumpDatabase(): Promise<{ schema: Record<string, unknown>[]; tables: Record<string, Record<string, unknown>[]> }>;
+  /** The whole data directory (after a checkpoint): what a base backup copies. */
+  image(): Promise<Blob>;
+  /** Replaces the whole database by another node's `image` (a fresh base backup), keeping the role. */
+  restore(image: Blob): Promise<void>;
   close(): Promise<void>;
 }

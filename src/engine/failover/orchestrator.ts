@@ -9,6 +9,7 @@
 
 import type { ClusterMachineEvent, NodeStatus } from '../cluster/clusterMachine.ts';
 import { type ClusterSettings, PRIMARY, type ReplicaSettings, resolveSettings, STANDBY } from '../cluster/settings.ts';
+import { REPLICATED_TABLES } from '../db/schema.ts';
 import type { CapturedTxn, NodeHandle } from '../db/types.ts';
 import type { CommitAcks } from '../replication/commitAcks.ts';
 import { type LogEntry, PrimaryLog } from '../replication/primaryLog.ts';
@@ -364,7 +365,12 @@ export class FailoverOrchestrator {
     const tail = [...this.oldTail.filter((e) => e.index > fork.index && e.index <= replayed), ...own];
     if (tail.length === 0) return { index: replayed, lsn: replayedLsn };
     const sql = rewindSql(tail);
-    if (sql === undefined) throw new Error(`${node} cannot be rewound (a TRUNCATE): it needs a fresh copy`);
+    // The lab undoes rows, not DDL or TRUNCATE (pg_rewind copies changed blocks and can):
+    // such a node takes a fresh base backup instead, which Patroni also falls back to.
+    if (sql === undefined) {
+      this.divergent.delete(node);
+      return this.freshCopy(node);
+    }
     await this.host.db(node).exec(sql);
     this.divergent.delete(node);
     this.host.history.record({
@@ -401,7 +407,11 @@ export class FailoverOrchestrator {
     return this.forkAt;
   }
 
-  /** Replaces `node`'s tables with a copy of the primary's (pg_basebackup); returns where it stands. */
+  /**
+   * Replaces `node`'s data with a copy of the primary's (pg_basebackup); returns where it
+   * stands. The shop's tables are copied row by row; when a console's DDL made the schemas
+   * differ or added tables of its own, the whole data directory is copied instead.
+   */
   private async freshCopy(node: string): Promise<{ index: number; lsn: number }> {
     const host = this.host;
     const leader = this.leader;
@@ -409,7 +419,9 @@ export class FailoverOrchestrator {
     const source = await host.db(leader).dumpTables();
     const before = await host.db(node).dumpTables();
     const kept = new Set(source.orders.map((r) => Number(r.order_id)));
-    await host.db(node).exec(copyTablesSql(source));
+    if (await needsWholeCopy(host.db(leader), host.db(node)))
+      await host.db(node).restore(await host.db(leader).image());
+    else await host.db(node).exec(copyTablesSql(source));
     const log = host.log();
     host.history.record({
       type: 'node.rewound',
@@ -429,6 +441,14 @@ export class FailoverOrchestrator {
     this.splitBrainSeen = true;
     this.host.history.record({ type: 'split-brain', nodes: [node, this.leader] });
   }
+}
+
+/** Whether copying the shop's rows is not enough: the schemas differ, or there are tables the shop does not have. */
+async function needsWholeCopy(leader: NodeHandle, node: NodeHandle): Promise<boolean> {
+  const [a, b] = await Promise.all([leader.dumpDatabase(), node.dumpDatabase()]);
+  const shop = new Set(REPLICATED_TABLES.map((t) => t.name));
+  const extra = (tables: Record<string, unknown>) => Object.keys(tables).some((t) => !shop.has(t));
+  return JSON.stringify(a.schema) !== JSON.stringify(b.schema) || extra(a.tables) || extra(b.tables);
 }
 
 function headOf(log: PrimaryLog): NodePosition {

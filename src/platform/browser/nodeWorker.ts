@@ -66,15 +66,21 @@ async function handle(msg: InitMessage | CallMessage): Promise<unknown> {
     if (node) throw new Error('node already initialised');
     const { snapshot, wasmModule, fsBundle, role } = msg.args[0];
     const started = performance.now();
-    const pg = await PGlite.create({
-      loadDataDir: snapshot instanceof Blob ? snapshot : new Blob([snapshot]),
-      pgliteWasmModule: wasmModule,
-      initdbWasmModule: new WebAssembly.Module(EMPTY_WASM),
-      fsBundle,
-      extensions: { pg_walinspect },
-    });
+    const create = (dataDir: Blob) =>
+      PGlite.create({
+        loadDataDir: dataDir,
+        pgliteWasmModule: wasmModule,
+        initdbWasmModule: new WebAssembly.Module(EMPTY_WASM),
+        fsBundle,
+        extensions: { pg_walinspect },
+      });
+    const pg = await create(snapshot instanceof Blob ? snapshot : new Blob([snapshot]));
     const created = performance.now();
-    node = await NodeCore.open(pg, role);
+    // A restore (a fresh base backup) boots another PGlite with the same options; measure that one from then on.
+    node = await NodeCore.open(pg, role, async (image) => {
+      pglite = await create(image);
+      return pglite;
+    });
     pglite = pg;
     return { pgliteMs: created - started, openMs: performance.now() - created } satisfies InitTimings;
   }

@@ -218,6 +218,12 @@ class WorkerNode implements NodeHandle {
   dumpDatabase(): Promise<{ schema: Record<string, unknown>[]; tables: Record<string, Record<string, unknown>[]> }> {
     return this.call('dumpDatabase', []);
   }
+  image(): Promise<Blob> {
+    return this.call('image', []);
+  }
+  restore(image: Blob): Promise<void> {
+    return this.call('restore', [image]);
+  }
   memory(): Promise<NodeMemory> {
     return this.call('memory', []);
   }

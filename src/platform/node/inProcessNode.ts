@@ -7,6 +7,6 @@ import { pg_walinspect } from '@electric-sql/pglite/contrib/pg_walinspect';
 import { NodeCore, type NodeHandle, type NodeRole } from '../../engine/index.ts';
 
 export async function bootInProcessNode(snapshot: Blob, role: NodeRole): Promise<NodeHandle> {
-  const pg = await PGlite.create({ loadDataDir: snapshot, extensions: { pg_walinspect } });
-  return NodeCore.open(pg, role);
+  const create = (dataDir: Blob) => PGlite.create({ loadDataDir: dataDir, extensions: { pg_walinspect } });
+  return NodeCore.open(await create(snapshot), role, create);
 }
