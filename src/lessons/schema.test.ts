@@ -3,6 +3,7 @@
  * scenario format's), compiling a lesson into one scenario with step windows, and the
  * matching of answers and claims. No cluster: these are pure.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MAX_SCENARIO_BYTES, parseScenario, ScenarioError } from '../scenarios/schema.ts';
 import { compileLesson } from './compile.ts';
@@ -134,6 +135,14 @@ describe('parseLesson', () => {
 });
 
 describe('parseLessonText', () => {
+  it("parses the README's complete example lesson", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const from = readme.indexOf('```json', readme.indexOf('A complete small lesson:')) + '```json'.length;
+    const example = parseLessonText(readme.slice(from, readme.indexOf('```', from)), 'README example');
+    expect(example.chapters[0].steps.map((s) => s.id)).toEqual(['place', 'read', 'fix']);
+    expect(example.chapters[0].steps[2].reference).toEqual([{ do: 'setLag', node: 'replica-1', ms: 0 }]);
+  });
+
   it('reports invalid JSON, too large and too deep files', () => {
     expect(() => parseLessonText('{', 'x.json')).toThrow(/x.json is not valid JSON/);
     expect(() => parseLessonText(' '.repeat(MAX_SCENARIO_BYTES + 1), 'big.json')).toThrow(/big.json is 2.0 MB/);
