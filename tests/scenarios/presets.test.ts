@@ -9,6 +9,7 @@ import { NodePool } from '../../src/platform/node/nodePool.ts';
 import { PRESETS } from '../../src/scenarios/presets/index.ts';
 import { runScenario, type ScenarioSummary } from '../../src/scenarios/runner.ts';
 import { parseScenario } from '../../src/scenarios/schema.ts';
+import { SHARDING_PRESET_CHECKS } from '../sharding/presetChecks.ts';
 
 const pool = new NodePool();
 afterAll(() => pool.close());
@@ -102,6 +103,7 @@ const CHECKS: Record<string, (s: ScenarioSummary) => void> = {
     expect(s.lostWrites).toEqual([]);
     expect(s.reads.every((r) => r.servedBy !== 'standby' || r.at > (s.failovers[0].promotedAt ?? 0))).toBe(true);
   },
+  ...SHARDING_PRESET_CHECKS,
 };
 
 describe('every preset teaches its lesson', () => {

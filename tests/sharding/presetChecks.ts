@@ -1,20 +1,15 @@
 /**
- * The sharding presets run, and each summary says what the preset teaches: user_id % N
- * moves about N/(N+1) of the rows and a ring about 1/(N+1); the geographic shard runs hot;
- * per-shard serial ids collide and stop a reshard; a live reshard loses and duplicates
- * nothing and pauses writes only at its switches.
+ * What each sharding preset teaches, as assertions on its summary (run by
+ * tests/scenarios/presets.test.ts with every other preset): user_id % N moves about N/(N+1)
+ * of the rows and a ring about 1/(N+1); the geographic shard runs hot; per-shard serial
+ * ids collide and stop a reshard; a live reshard loses and duplicates nothing.
  */
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { RESHARD_PHASES } from '../../src/engine/index.ts';
-import { inProcessFactory } from '../../src/platform/node/nodeFactory.ts';
-import { PRESETS } from '../../src/scenarios/presets/index.ts';
-import { runScenario, type ScenarioSummary } from '../../src/scenarios/runner.ts';
-import { parseScenario } from '../../src/scenarios/schema.ts';
+import type { ScenarioSummary } from '../../src/scenarios/runner.ts';
 
-const run = (name: string) => runScenario(parseScenario(PRESETS[name]), inProcessFactory);
-
-/** Nothing lost, nothing held twice, every move's phases in order. */
-function intact(s: ScenarioSummary): void {
+/** Nothing lost, nothing held twice, every finished move's phases in order and back to back. */
+export function intact(s: ScenarioSummary): void {
   expect(s.lostRows).toBe(0);
   expect(s.duplicatedRows).toBe(0);
   for (const move of new Set(s.reshardPhases?.map((p) => p.move))) {
@@ -25,9 +20,8 @@ function intact(s: ScenarioSummary): void {
   }
 }
 
-describe('sharding presets', () => {
-  it('reshard-modulo: about N/(N+1) of the rows move going from 4 to 5 shards', async () => {
-    const s = await run('reshard-modulo');
+export const SHARDING_PRESET_CHECKS: Record<string, (s: ScenarioSummary) => void> = {
+  'reshard-modulo': (s) => {
     intact(s);
     expect(s.expectedMovedShare).toBe(0.8);
     expect(Math.abs((s.movedShare ?? 0) - 0.8)).toBeLessThan(0.1);
@@ -38,36 +32,28 @@ describe('sharding presets', () => {
     ]);
     expect(s.writePauseMs).toBeGreaterThan(0);
     expect(s.writePauseMs).toBeLessThan(1000);
-  }, 180_000);
-
-  it('reshard-ring: about 1/(N+1) move, all of them to the new shard', async () => {
-    const s = await run('reshard-ring');
+  },
+  'reshard-ring': (s) => {
     intact(s);
     expect(Math.abs((s.expectedMovedShare ?? 0) - 0.2)).toBeLessThan(0.05);
     expect(Math.abs((s.movedShare ?? 0) - (s.expectedMovedShare ?? 0))).toBeLessThan(0.1);
     expect(s.movedShare).toBeLessThan(0.4);
-  }, 180_000);
-
-  it('hot-geo-shard: US East peak lands on one shard', async () => {
-    const s = await run('hot-geo-shard');
+  },
+  'hot-geo-shard': (s) => {
     const rows = s.rowsPerShard ?? {};
     expect(s.skew).toBeGreaterThan(2);
     expect(Math.max(...Object.values(rows))).toBe(rows['shard-0']);
     expect(s.probes?.[0]).toEqual({ key: 'region us-east', shard: 'shard-0' });
     expect(s.crossShardLatencyMs).toBeGreaterThan(6);
-  }, 180_000);
-
-  it('colliding-ids: per-shard serials collide and the reshard aborts without losing a row', async () => {
-    const s = await run('colliding-ids');
+  },
+  'colliding-ids': (s) => {
     expect(s.duplicateIds).toEqual([1, 2, 3]);
     expect(s.reshards?.[0]).toMatchObject({ status: 'failed', movedRows: 0 });
     expect(s.reshards?.[0].error).toMatch(/duplicate key value violates unique constraint "orders_pkey"/);
     expect(s.lostRows).toBe(0);
     expect(s.rowsPerShard).toEqual({ 'shard-0': 3, 'shard-1': 3 });
-  }, 180_000);
-
-  it('live-reshard: add, move and remove under load lose and duplicate nothing', async () => {
-    const s = await run('live-reshard');
+  },
+  'live-reshard': (s) => {
     intact(s);
     expect(s.reshards?.map((r) => [r.kind, r.status])).toEqual([
       ['add', 'done'],
@@ -79,5 +65,5 @@ describe('sharding presets', () => {
     expect(s.failedShardWrites).toBe(0);
     expect(s.shardWrites).toBeGreaterThan(1000);
     for (const r of s.reshards ?? []) expect(Math.abs(r.movedShare - r.expectedMovedShare)).toBeLessThan(0.1);
-  }, 180_000);
-});
+  },
+};
