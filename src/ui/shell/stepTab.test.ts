@@ -19,6 +19,7 @@ describe('tabForStep', () => {
       tabForStep({ narration: 'The primary dies and a replica is promoted. Change the replication mode so...' }),
     ).toBe('replication');
     expect(tabForStep({ narration: 'The failover manager declares the primary dead.' })).toBe('failover');
+    expect(tabForStep({ narration: 'The primary dies. Change the promotion policy so that...' })).toBe('replication');
     expect(tabForStep({ narration: 'Each shard holds a range of users.' })).toBe('shards');
     expect(tabForStep({ narration: 'The read gets a mark on the timeline.' })).toBe('timeline');
     expect(tabForStep({ narration: 'User 1001 places an order.' })).toBeUndefined();
@@ -28,7 +29,7 @@ describe('tabForStep', () => {
     const settingGoals = LESSON_LIST.flatMap((l) => l.chapters.flatMap((c) => c.steps)).filter(
       (s) =>
         s.goal &&
-        /strateg|policy|session store|replication mode|synchronous|semi-sync/i.test(
+        /strateg|policy|session store|replication mode|synchronous|semi-sync|fencing/i.test(
           [s.narration, ...(s.hints ?? [])].join(' '),
         ),
     );

@@ -2,7 +2,7 @@
  * Which of the lab's tabs a lesson step talks about, so the lesson can open it and nothing
  * the step asks the learner to look at or change is off screen: the routing settings for
  * a read policy, read-your-writes strategy or session store; the replication settings for
- * a replication mode or synchronous standbys; the failover story for a failover; the
+ * a replication mode, synchronous standbys, the promotion policy or fencing; the failover story for a failover; the
  * sharding panel for shards; the timeline when the step names it. Read from the step's
  * narration, hints and goal; undefined leaves the open tab as it is. Pure.
  */
@@ -18,9 +18,10 @@ interface StepText {
 /** In order: a step that asks for a setting opens that setting before what it shows. */
 const RULES: readonly [StepTab, RegExp][] = [
   ['routing', /read[- ]your[- ]writes strateg|read policy|session store|sticky routing/i],
+  // The replication panel holds the failover settings too (promotion policy, fencing).
   [
     'replication',
-    /replication mode|semi-sync|synchronous_(?:commit|standby_names)|synchronous standby|synchronous replication/i,
+    /replication mode|semi-sync|synchronous_(?:commit|standby_names)|synchronous standby|synchronous replication|promotion policy|fencing/i,
   ],
   ['failover', /fail ?over|promot(?:e|ed|es|ion)\b|health checks?\b/i],
   ['shards', /\bshard/i],
