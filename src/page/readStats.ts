@@ -62,12 +62,14 @@ const CHECKED = CHECKED_EVENT_TYPES;
 
 /** Follows the (append-only) history and returns the new events the checker needs. */
 export class CheckedEvents {
+  /** The seq of the next event to look at (a bounded history's array does not start at seq 0). */
   private scanned = 0;
 
   take(history: readonly Recorded[]): Recorded[] {
     const out: Recorded[] = [];
-    for (let i = this.scanned; i < history.length; i++) if (CHECKED.has(history[i].type)) out.push(history[i]);
-    this.scanned = history.length;
+    for (let i = Math.max(0, this.scanned - (history[0]?.seq ?? 0)); i < history.length; i++)
+      if (CHECKED.has(history[i].type)) out.push(history[i]);
+    this.scanned = (history.at(-1)?.seq ?? this.scanned - 1) + 1;
     return out;
   }
 }

@@ -10,7 +10,7 @@
  * a history that can hold 100,000 events.
  */
 import type { FailoverRecord } from '../failover/orchestrator.ts';
-import type { EventOf, History, Recorded } from '../sim/history.ts';
+import { type EventOf, type History, indexOfSeq, type Recorded } from '../sim/history.ts';
 import { DowntimeTracker, type FailoverDowntime } from './downtime.ts';
 
 /** Phases, lost orders, rewinds and notices kept (a run rarely has more). */
@@ -122,7 +122,7 @@ export function lostOrders(e: EventOf<'failover.lost'>, history: readonly Record
   const ops = new Set(e.ops);
   const users = new Map<number, number>();
   const acks = new Map<number, { at: number; orderIds: number[] }>();
-  for (let i = Math.min(e.seq, history.length) - 1; i >= 0 && users.size < ops.size; i--) {
+  for (let i = Math.min(indexOfSeq(history, e.seq), history.length) - 1; i >= 0 && users.size < ops.size; i--) {
     const w = history[i];
     if (w.type === 'write.ok' && ops.has(w.op)) acks.set(w.op, { at: w.at, orderIds: w.orderIds });
     if (w.type === 'write.invoke' && ops.has(w.op)) users.set(w.op, w.user);
@@ -145,12 +145,13 @@ export class FailoverStoryTracker {
   /** Reads the events recorded since the last call; the same story object while none told anything. */
   follow(history: readonly Recorded[]): FailoverStory {
     let story = this.story;
-    for (let i = this.cursor; i < history.length; i++) {
+    // The cursor is a seq: a bounded history's array starts past 0 and moves on.
+    for (let i = Math.max(0, indexOfSeq(history, this.cursor)); i < history.length; i++) {
       const e = history[i];
       this.downtime.add(e);
       story = addToStory(story, e, history);
     }
-    this.cursor = history.length;
+    this.cursor = (history.at(-1)?.seq ?? this.cursor - 1) + 1;
     this.story = story;
     return story;
   }

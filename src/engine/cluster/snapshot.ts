@@ -184,8 +184,8 @@ export function historyWindow(all: readonly Recorded[], fromMs: number): History
     if (all[mid].at < fromMs) lo = mid + 1;
     else hi = mid;
   }
-  // A history's index is its events' seq (History numbers them 0, 1, 2, ...).
-  return { fromSeq: lo, events: all.slice(lo) };
+  // Seqs run consecutively from the first retained event's (0 unless the history is bounded).
+  return { fromSeq: (all[0]?.seq ?? 0) + lo, events: all.slice(lo) };
 }
 
 function appSnapshot(app: AppTier, load: LoadGenerator): ClusterSnapshot['app'] {

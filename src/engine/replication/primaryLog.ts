@@ -148,6 +148,11 @@ export class PrimaryLog {
     return this.pruned;
   }
 
+  /** Pruned entries still kept for inspection (at most 2 x RECENT_ENTRIES_KEPT). */
+  get recentCount(): number {
+    return this.recent.length;
+  }
+
   /** The newest `count` entries, retained or recently pruned, oldest first. */
   latest(count: number): LogEntry[] {
     const all = this.recent.length ? [...this.recent.slice(-count), ...this.entries.slice(-count)] : this.entries;

@@ -150,29 +150,70 @@ export type Recorded = HistoryEvent & { seq: number; at: number };
 export type EventOf<T extends HistoryEvent['type']> = Extract<Recorded, { type: T }>;
 
 export class History {
-  private readonly events: Recorded[] = [];
+  /** The retained events: `events[i].seq === first + i`. */
+  private events: Recorded[] = [];
+  private first = 0;
+  /** Set by keepAtMost: how many events to retain (the oldest are dropped beyond it). */
+  private limit = Number.POSITIVE_INFINITY;
+  /** Events dropped by the retention limit, per type (a long run's old events, counted). */
+  private readonly droppedByType = new Map<string, number>();
   private readonly listeners = new Set<(e: Recorded) => void>();
 
   constructor(private readonly now: () => number) {}
 
   /** Records `event` (a fresh object the caller gives up: it is stamped in place). */
   record(event: HistoryEvent): Recorded {
-    const recorded = Object.assign(event, { seq: this.events.length, at: this.now() }) as Recorded;
+    const recorded = Object.assign(event, { seq: this.first + this.events.length, at: this.now() }) as Recorded;
     this.events.push(recorded);
+    // Dropping in chunks of a quarter of the limit keeps the cost per event constant.
+    if (this.events.length > this.limit * 1.25) this.dropOldest(this.events.length - this.limit);
     for (const l of this.listeners) l(recorded);
     return recorded;
   }
 
+  /**
+   * Bounds the history for long runs (a soak, a page left playing): only about the newest
+   * `limit` events are kept (between `limit` and 1.25 x `limit`), the older ones counted
+   * per type in `dropped`. Sequence numbers stay those of the whole run, so readers index
+   * `all()` from its first event's `seq`. Unbounded by default: a scenario's summary, the
+   * checker and the preset fingerprints read whole histories.
+   */
+  keepAtMost(limit: number): void {
+    this.limit = Math.max(1, limit);
+    if (this.events.length > this.limit) this.dropOldest(this.events.length - this.limit);
+  }
+
+  private dropOldest(count: number): void {
+    for (let i = 0; i < count; i++) {
+      const type = this.events[i].type;
+      this.droppedByType.set(type, (this.droppedByType.get(type) ?? 0) + 1);
+    }
+    this.events = this.events.slice(count);
+    this.first += count;
+  }
+
+  /** The retained events, oldest first (the whole history unless keepAtMost bounded it). */
   all(): readonly Recorded[] {
     return this.events;
   }
 
+  /** Events recorded so far, dropped ones included (the next event's seq). */
   get length(): number {
-    return this.events.length;
+    return this.first + this.events.length;
+  }
+
+  /** Seq of the oldest retained event (0 unless keepAtMost dropped some). */
+  get firstSeq(): number {
+    return this.first;
+  }
+
+  /** Events dropped by keepAtMost, per type. */
+  dropped(): Record<string, number> {
+    return Object.fromEntries(this.droppedByType);
   }
 
   since(seq: number): Recorded[] {
-    return this.events.slice(seq);
+    return this.events.slice(Math.max(0, seq - this.first));
   }
 
   ofType<T extends HistoryEvent['type']>(type: T): EventOf<T>[] {
@@ -183,4 +224,9 @@ export class History {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+/** Where event `seq` sits in `events`, a slice of a history whose `events[i].seq` run consecutively. */
+export function indexOfSeq(events: readonly Recorded[], seq: number): number {
+  return seq - (events[0]?.seq ?? 0);
 }
