@@ -11,6 +11,7 @@ import type {
   Expectation,
   Goal,
   GoalResult,
+  LessonChoice,
   MeasureArgs,
   MeasureValue,
   Prediction,
@@ -31,6 +32,16 @@ export function evaluatePrediction(predict: Prediction, ctx: EvaluationContext):
       ? typeof actual === 'number' && Math.abs(Number(answer) - actual) <= tolerance
       : expectationHolds(String(answer), actual);
   return { actual, correct, explanation: predict.explain ? `${explanation} ${predict.explain}` : explanation };
+}
+
+/**
+ * The choice an answer falls in: the one whose value matches it (by value, comparison or
+ * range), so a reveal can show the computed 2 as the choice "Some (>0)". Undefined when
+ * none or several match (`--check` fails such a lesson).
+ */
+export function matchingChoice(predict: Prediction, value: MeasureValue): LessonChoice | undefined {
+  const found = predict.choices?.filter((c) => expectationHolds(c.value, value)) ?? [];
+  return found.length === 1 ? found[0] : undefined;
 }
 
 /** Whether the step's goal is met over its window, the numbers behind that, and why. */

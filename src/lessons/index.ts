@@ -4,7 +4,7 @@
  * check, and the library. The contract is in src/lessons/types.ts: add, never rename.
  */
 export { compileLesson, DEFAULT_RUN_MS } from './compile.ts';
-export { evaluateGoal, evaluatePrediction, expectationHolds } from './evaluate.ts';
+export { evaluateGoal, evaluatePrediction, expectationHolds, matchingChoice } from './evaluate.ts';
 export { GOALS } from './goals.ts';
 export { LESSON_LIST, LESSONS, lessonById } from './library/index.ts';
 export { MEASURES } from './measures.ts';

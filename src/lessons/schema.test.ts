@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MAX_SCENARIO_BYTES, parseScenario, ScenarioError } from '../scenarios/schema.ts';
 import { compileLesson } from './compile.ts';
-import { evaluatePrediction, expectationHolds } from './evaluate.ts';
+import { evaluatePrediction, expectationHolds, matchingChoice } from './evaluate.ts';
 import { LESSONS, lessonById } from './library/index.ts';
 import { isLessonFile, parseLesson, parseLessonText } from './schema.ts';
 import type { Prediction } from './types.ts';
@@ -214,6 +214,32 @@ describe('answers and claims', () => {
     expect(expectationHolds('60000..120000', 59999)).toBe(false);
     expect(expectationHolds(3, 3)).toBe(true);
     expect(expectationHolds('>0', 'yes')).toBe(false);
+  });
+
+  it('finds the one choice a computed answer falls in', () => {
+    const predict: Prediction = {
+      question: 'Q',
+      measure: 'downtimeMs',
+      choices: [
+        { value: '<30000', label: 'Under 30 s' },
+        { value: '30000..60000', label: '30-60 s' },
+        { value: '60000..120000', label: '60-120 s' },
+      ],
+    };
+    expect(matchingChoice(predict, 89600)?.label).toBe('60-120 s');
+    expect(matchingChoice(predict, 200000)).toBeUndefined();
+    expect(
+      matchingChoice(
+        {
+          ...predict,
+          choices: [
+            { value: '>0', label: 'a' },
+            { value: '>1', label: 'b' },
+          ],
+        },
+        5,
+      ),
+    ).toBeUndefined();
   });
 
   it('judges a number answer within its tolerance, computed from an empty history', () => {
