@@ -14,26 +14,20 @@ import {
   type Lesson,
   type LessonCheck,
   lessonById,
-  parseLessonText,
+  parseLesson,
 } from '../lessons/index.ts';
 import { inProcessFactory } from '../platform/node/nodeFactory.ts';
-import { ScenarioError } from '../scenarios/schema.ts';
+import { parseJsonText, ScenarioError } from '../scenarios/schema.ts';
 
 /** The lesson a target names: a lesson file (version 2), or a library lesson's id. */
 export function loadLesson(target: string): Lesson {
   if (existsSync(target)) {
-    const text = readFileSync(target, 'utf8');
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined; // parseLessonText reports the syntax error
-    }
-    if (json !== undefined && !isLessonFile(json))
+    const json = parseJsonText(readFileSync(target, 'utf8'), target, 'a lesson', 7);
+    if (!isLessonFile(json))
       throw new ScenarioError([
         `${target} is a scenario (version 1), not a lesson: --check applies to lessons (version 2)`,
       ]);
-    return parseLessonText(text, target);
+    return parseLesson(json);
   }
   const lesson = lessonById(target.replace(/\.json$/, ''));
   if (lesson) return lesson;

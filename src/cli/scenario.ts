@@ -12,11 +12,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { RYW_STRATEGIES } from '../engine/index.ts';
-import { compileLesson, isLessonFile, lessonById, parseLessonText } from '../lessons/index.ts';
+import { compileLesson, isLessonFile, lessonById, parseLesson } from '../lessons/index.ts';
 import { inProcessFactory } from '../platform/node/nodeFactory.ts';
 import { PRESETS } from '../scenarios/presets/index.ts';
 import { runScenario, type ScenarioSummary } from '../scenarios/runner.ts';
-import { parseScenario, parseScenarioText, type Scenario, ScenarioError } from '../scenarios/schema.ts';
+import { parseJsonText, parseScenario, type Scenario, ScenarioError } from '../scenarios/schema.ts';
 import { runMain } from './exit.ts';
 import { lessonCheckMain } from './lessonCheck.ts';
 
@@ -35,9 +35,8 @@ const USAGE = `usage: npm run scenario -- <file.json | preset> [--seed N] [--jso
 
 function load(target: string): Scenario {
   if (existsSync(target)) {
-    const text = readFileSync(target, 'utf8');
-    if (isLessonFile(safeJson(text))) return compileLesson(parseLessonText(text, target)).scenario;
-    return parseScenarioText(text, target);
+    const json = parseJsonText(readFileSync(target, 'utf8'), target);
+    return isLessonFile(json) ? compileLesson(parseLesson(json)).scenario : parseScenario(json);
   }
   const preset = PRESETS[target.replace(/\.json$/, '')];
   if (preset) return parseScenario(preset);
@@ -46,14 +45,6 @@ function load(target: string): Scenario {
   throw new ScenarioError([
     `no scenario file "${target}" and no preset of that name; presets: ${Object.keys(PRESETS).join(', ')}`,
   ]);
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 const ANOMALY_LABEL: Record<string, string> = {

@@ -5,18 +5,14 @@
  * scenario format itself (src/scenarios/schema.ts): a lesson's commands are scenario steps.
  */
 import { z } from 'zod';
-import { issueText, shown, unknownActionText } from '../engine/index.ts';
+import { issueText, shown } from '../engine/index.ts';
 import {
-  ACTIONS,
-  type ActionName,
-  depthOf,
-  MAX_SCENARIO_BYTES,
-  MAX_SCENARIO_DEPTH,
+  parseJsonText,
   parseScenario,
   ScenarioError,
   SettingsSchema,
   type Step,
-  tooLarge,
+  validateAction,
 } from '../scenarios/schema.ts';
 import { compileWithOrigins } from './compile.ts';
 import { GOALS } from './goals.ts';
@@ -103,25 +99,6 @@ const LessonShape = z.strictObject({
 /** Where a problem is: `chapter 2, step "kill"`. */
 const place = (chapter: number, id: string | undefined) => `chapter ${chapter + 1}${id ? `, step "${id}"` : ''}`;
 
-function validateAction(raw: unknown, where: string, list: string, i: number, problems: string[]): Step | undefined {
-  const at = `${where}: ${list} ${i + 1}`;
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    problems.push(`${at}: expected an object like {"do": "placeOrder", ...}, got ${shown(raw)}`);
-    return undefined;
-  }
-  const action = (raw as { do?: unknown }).do;
-  if (typeof action !== 'string' || !Object.hasOwn(ACTIONS, action)) {
-    problems.push(`${at}: ${unknownActionText(action, Object.keys(ACTIONS))}`);
-    return undefined;
-  }
-  const parsed = ACTIONS[action as ActionName].safeParse(raw);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${where} (${action}): ${issueText(issue, raw)}`);
-    return undefined;
-  }
-  return parsed.data as Step;
-}
-
 function normalizeChoices(choices: (string | LessonChoice)[] | undefined): LessonChoice[] | undefined {
   return choices?.map((c) => (typeof c === 'string' ? { value: c, label: c } : c));
 }
@@ -141,8 +118,10 @@ function validateStep(raw: unknown, chapter: number, seen: Set<string>, problems
   const s = shape.data;
   if (seen.has(s.id)) problems.push(`${where}: field "id": another step already has the id "${s.id}"`);
   seen.add(s.id);
-  const actions = s.actions?.map((a, i) => validateAction(a, where, 'action', i, problems));
-  const reference = s.reference?.map((a, i) => validateAction(a, where, 'reference action', i, problems));
+  const actions = s.actions?.map((a, i) => validateAction(a, `${where}: action ${i + 1}`, where, problems));
+  const reference = s.reference?.map((a, i) =>
+    validateAction(a, `${where}: reference action ${i + 1}`, where, problems),
+  );
   const predict = s.predict;
   if (predict?.expect !== undefined && typeof predict.expect === 'object') {
     const keys = Object.keys(predict.expect);
@@ -219,19 +198,7 @@ function crossCheck(lesson: Lesson, problems: string[]): void {
 
 /** Parses lesson text (a file's contents), with the scenario format's size and depth limits. */
 export function parseLessonText(text: string, source = 'lesson'): Lesson {
-  if (text.length > MAX_SCENARIO_BYTES) throw new ScenarioError([tooLarge(source, text.length)]);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ScenarioError([`${source} is not valid JSON: ${(err as Error).message}`]);
-  }
-  if (depthOf(json) > MAX_SCENARIO_DEPTH) {
-    throw new ScenarioError([
-      `${source} nests objects and arrays more than ${MAX_SCENARIO_DEPTH} deep; a lesson needs 7, so this is not one`,
-    ]);
-  }
-  return parseLesson(json);
+  return parseLesson(parseJsonText(text, source, 'a lesson', 7));
 }
 
 /** Whether a parsed file is a lesson (version 2) rather than a scenario. */

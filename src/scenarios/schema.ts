@@ -115,14 +115,21 @@ export class ScenarioError extends Error {
 }
 
 function validateStep(raw: unknown, index: number, problems: string[]): Step | undefined {
-  const where = `step ${index + 1}`;
+  return validateAction(raw, `step ${index + 1}`, `step ${index + 1}`, problems);
+}
+
+/**
+ * Validates one action (a scenario step, or a lesson step's action): problems with its shape
+ * or its `do` are named at `at`, problems with a field at `where (action)`.
+ */
+export function validateAction(raw: unknown, at: string, where: string, problems: string[]): Step | undefined {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    problems.push(`${where}: expected an object like {"at": 0, "do": "placeOrder", ...}, got ${shown(raw)}`);
+    problems.push(`${at}: expected an object like {"at": 0, "do": "placeOrder", ...}, got ${shown(raw)}`);
     return undefined;
   }
   const action = (raw as { do?: unknown }).do;
   if (typeof action !== 'string' || !Object.hasOwn(ACTIONS, action)) {
-    problems.push(`${where}: ${unknownActionText(action, Object.keys(ACTIONS))}`);
+    problems.push(`${at}: ${unknownActionText(action, Object.keys(ACTIONS))}`);
     return undefined;
   }
   const parsed = ACTIONS[action as ActionName].safeParse(raw);
@@ -242,6 +249,14 @@ export function parseScenario(input: unknown): Scenario {
 
 /** Parses scenario text (a file's contents); JSON syntax errors are reported clearly too. */
 export function parseScenarioText(text: string, source = 'scenario'): Scenario {
+  return parseScenario(parseJsonText(text, source));
+}
+
+/**
+ * A file's text as JSON, within the format's size and nesting limits (checked before and
+ * while parsing); `kind` and `needs` say what the file should be and how deep that nests.
+ */
+export function parseJsonText(text: string, source: string, kind = 'a scenario', needs = 4): unknown {
   if (text.length > MAX_SCENARIO_BYTES) throw new ScenarioError([tooLarge(source, text.length)]);
   let json: unknown;
   try {
@@ -251,10 +266,10 @@ export function parseScenarioText(text: string, source = 'scenario'): Scenario {
   }
   if (depthOf(json) > MAX_SCENARIO_DEPTH) {
     throw new ScenarioError([
-      `${source} nests objects and arrays more than ${MAX_SCENARIO_DEPTH} deep; a scenario needs 4, so this is not one`,
+      `${source} nests objects and arrays more than ${MAX_SCENARIO_DEPTH} deep; ${kind} needs ${needs}, so this is not one`,
     ]);
   }
-  return parseScenario(json);
+  return json;
 }
 
 /** A scenario file larger than this is refused before it is parsed (the presets are a few kB). */
@@ -267,7 +282,7 @@ export function tooLarge(source: string, bytes: number): string {
 }
 
 /** How deeply `value` nests (without recursion, so a hostile file cannot overflow the stack). */
-export function depthOf(value: unknown): number {
+function depthOf(value: unknown): number {
   let deepest = 0;
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {
