@@ -102,6 +102,22 @@ describe('parseLesson', () => {
     );
   });
 
+  it('refuses an action that goes back in time within its step', () => {
+    const p = problems(
+      lesson({}, [
+        step({
+          actions: [
+            { at: 500, do: 'placeOrder', user: 1001, total: 1 },
+            { at: 100, do: 'readOrders', user: 1001 },
+          ],
+        }),
+      ]),
+    );
+    expect(p).toEqual([
+      'chapter 1, step "a" (readOrders): field "at": 100 is earlier than the action before it (at 500 ms into the step); actions run in the order written',
+    ]);
+  });
+
   it('refuses duplicate step ids, and a prediction with both or neither answer kinds', () => {
     expect(problems(lesson({}, [step(), step()]))).toEqual([
       'chapter 1, step "a": field "id": another step already has the id "a"',

@@ -122,6 +122,7 @@ function validateStep(raw: unknown, chapter: number, seen: Set<string>, problems
   const reference = s.reference?.map((a, i) =>
     validateAction(a, `${where}: reference action ${i + 1}`, where, problems),
   );
+  for (const list of [actions, reference]) if (list) checkOrder(list, where, problems);
   const predict = s.predict;
   if (predict?.expect !== undefined && typeof predict.expect === 'object') {
     const keys = Object.keys(predict.expect);
@@ -149,6 +150,22 @@ function validateStep(raw: unknown, chapter: number, seen: Set<string>, problems
         }
       : {}),
   } as LessonStep;
+}
+
+/** Actions run in the order written: an `at` (relative to the step) may not go back in time. */
+function checkOrder(actions: (Step | undefined)[], where: string, problems: string[]): void {
+  let previous = 0;
+  for (const action of actions) {
+    if (!action) continue;
+    if (action.at !== undefined) {
+      if (action.at < previous)
+        problems.push(
+          `${where} (${action.do}): field "at": ${action.at} is earlier than the action before it (at ${previous} ms into the step); actions run in the order written`,
+        );
+      previous = action.at;
+    }
+    if (action.do === 'wait') previous += action.ms;
+  }
 }
 
 /** Validates a parsed JSON value as a lesson; throws ScenarioError naming every problem. */
