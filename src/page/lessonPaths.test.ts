@@ -11,6 +11,7 @@ import {
   journalForReplay,
   journalUntil,
   ownCommands,
+  revisePath,
   startPaths,
   switchPath,
 } from './lessonPaths.ts';
@@ -64,6 +65,15 @@ describe('lesson paths', () => {
     // The same command re-sent after a different number of events is the same entry.
     expect(dueCommands(paths, [{ ...fix, processed: 99 }, lag], 2000)).toEqual([]);
     expect(dueCommands(paths, [other], 2000)).toEqual([]);
+  });
+
+  it('a revised path (a step replayed with its settings moved to the start) keeps its place and is renamed', () => {
+    let paths = followPath(startPaths(), [fix], 1200, 1);
+    const moved = { ...fix, at: 800, processed: 0 };
+    paths = revisePath(paths, [moved]);
+    expect(paths.list).toHaveLength(1);
+    expect(paths.list[0].journal).toEqual([moved]);
+    expect(paths.list[0].label).toMatch(/at 0\.8 s$/);
   });
 
   it('ignores commands that only look', () => {

@@ -14,6 +14,8 @@ export interface LessonPath {
   stepIndex: number;
   /** What sets it apart, in words (its first own command, or "The lesson as written"). */
   label: string;
+  /** Where it departs from the path it came from (its first command of its own). */
+  from: number;
 }
 
 export interface Paths {
@@ -52,9 +54,14 @@ function labelFor(journal: readonly JournalEntry[], from: number): string {
   return first ? `From ${describeCommand(first)}` : 'The lesson as written';
 }
 
+/** A path's label once its journal changed: its first own command (a "Without ..." path keeps its name). */
+function relabel(path: LessonPath, own: readonly JournalEntry[]): string {
+  return path.label.startsWith('Without') ? path.label : labelFor(own, path.from);
+}
+
 export function startPaths(journal: JournalEntry[] = [], stepIndex = 0): Paths {
   const own = ownCommands(journal);
-  return { list: [{ id: 1, journal: own, stepIndex, label: labelFor(own, 0) }], current: 0 };
+  return { list: [{ id: 1, journal: own, stepIndex, label: labelFor(own, 0), from: 0 }], current: 0 };
 }
 
 /**
@@ -72,13 +79,18 @@ export function followPath(paths: Paths, journal: readonly JournalEntry[], nowMs
     return replaceCurrent(paths, { ...path, stepIndex });
   }
   if (isPrefix(path.journal, own)) {
-    const label = path.journal.length === 0 ? labelFor(own, 0) : path.label;
-    return replaceCurrent(paths, { ...path, journal: own, label, stepIndex: Math.max(stepIndex, path.stepIndex) });
+    return replaceCurrent(paths, {
+      ...path,
+      journal: own,
+      label: relabel(path, own),
+      stepIndex: Math.max(stepIndex, path.stepIndex),
+    });
   }
   const departs = own.findIndex((e, i) => !path.journal[i] || !sameEntry(e, path.journal[i]));
   const id = Math.max(...paths.list.map((p) => p.id)) + 1;
+  const from = departs < 0 ? own.length : departs;
   const label = departs < 0 ? `Without ${describeCommand(path.journal[own.length])}` : labelFor(own, departs);
-  const list = [...paths.list, { id, journal: own, stepIndex, label }];
+  const list = [...paths.list, { id, journal: own, stepIndex, label, from }];
   return { list, current: list.length - 1 };
 }
 
@@ -92,7 +104,7 @@ export function revisePath(paths: Paths, journal: readonly JournalEntry[]): Path
   return replaceCurrent(paths, {
     ...path,
     journal: own,
-    label: path.journal.length === 0 ? labelFor(own, 0) : path.label,
+    label: relabel(path, own),
   });
 }
 
