@@ -100,7 +100,15 @@ describe("the document's claims", () => {
   const claims = documentClaims(doc);
   const byId = (id: string) => claims.find((c) => c.id === id)!;
   it('agrees where its arithmetic holds', () => {
-    for (const id of ['write-utilisation', 'downtime-995', 'improvement', 'growth-writes', 'cost-month', 'cost-year']) {
+    for (const id of [
+      'write-utilisation',
+      'read-capacity-factor',
+      'downtime-995',
+      'improvement',
+      'growth-writes',
+      'cost-month',
+      'cost-year',
+    ]) {
       expect(byId(id).verdict, id).toBe('agrees');
       expect(byId(id).why).toBe('');
     }
@@ -113,6 +121,7 @@ describe("the document's claims", () => {
       'read-utilisation',
       'reads-per-replica',
       'write-share',
+      'read-capacity-before',
       'availability-after',
       'growth-replica-capacity',
       'growth-nodes',

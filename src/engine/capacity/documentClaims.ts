@@ -11,6 +11,7 @@ import {
   type CapacityInputs,
   growthPlan,
   RDS_MULTI_AZ_FAILOVER_MS,
+  replicaReadCapacity,
   roi,
   utilisation,
 } from './capacity.ts';
@@ -110,6 +111,8 @@ export function documentClaims(inputs: CapacityInputs): DocumentClaim[] {
   const modelRoi = roi(inputs, avail.downtimeAfterMs);
   const doc = growth.documentMethod;
   const best = growth.cheapest;
+  // Before replication the one database serves the reads beside executing every write (replay cost aside).
+  const singleNodeReads = replicaReadCapacity({ ...inputs, replayCost: 1 }, inputs.peakWritesPerSec);
   const replay = `every replica also replays the primary's ${Math.round(inputs.peakWritesPerSec).toLocaleString('en-US')} writes/s (replay cost ${inputs.replayCost})`;
   return [
     claim(
@@ -137,6 +140,22 @@ export function documentClaims(inputs: CapacityInputs): DocumentClaim[] {
       pct(0.2),
       pct(inputs.peakWritesPerSec / (inputs.peakWritesPerSec + inputs.peakReadsPerSec)),
       'its own peaks, 1,400 writes/s and 9,600 reads/s, make writes 12.7 % of what reaches the database',
+    ),
+    claim(
+      'read-capacity-before',
+      'Performance',
+      'Before, one database: 10,000 reads/s',
+      perSec(10_000),
+      perSec(singleNodeReads),
+      `the one database also executes the ${Math.round(inputs.peakWritesPerSec).toLocaleString('en-US')} writes/s`,
+    ),
+    claim(
+      'read-capacity-factor',
+      'Performance',
+      '3 replicas: 3x read capacity',
+      { value: 3, unit: 'factor' },
+      { value: singleNodeReads > 0 ? use.readCapacity / singleNodeReads : Number.NaN, unit: 'factor' },
+      'replay on the replicas against the writes on the single database',
     ),
     claim(
       'downtime-9999',
