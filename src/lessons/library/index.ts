@@ -4,6 +4,7 @@
  */
 import { parseLesson } from '../schema.ts';
 import type { Lesson } from '../types.ts';
+import analyticsReplica from './analytics-replica.json' with { type: 'json' };
 import failoverLostOrders from './failover-lost-orders.json' with { type: 'json' };
 import promoteReplica1 from './promote-replica-1.json' with { type: 'json' };
 import rdsMultiAz from './rds-multi-az.json' with { type: 'json' };
@@ -22,6 +23,7 @@ export const LESSONS: readonly Lesson[] = [
   rywFixes,
   sessionMap,
   roundRobin,
+  analyticsReplica,
   replicationModes,
   failoverLostOrders,
   promoteReplica1,
