@@ -6,7 +6,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, openApp, openTab, pauseClock, setReplicaLag, test } from './helpers.ts';
+import { expect, openApp, openTab, pauseClock, setReplicaLag, test, waitForBoot } from './helpers.ts';
 
 async function expectNoViolations(page: Page, include?: string): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
@@ -25,6 +25,7 @@ async function expectNoViolations(page: Page, include?: string): Promise<void> {
 /** Opens a lesson link and waits until its player shows a step. */
 async function openLesson(page: Page, path: string): Promise<void> {
   await page.goto(path);
+  await waitForBoot(page);
   await expect(page.getByRole('region', { name: 'Lesson' }).getByRole('heading', { level: 2 })).toBeVisible({
     timeout: 60_000,
   });

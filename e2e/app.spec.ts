@@ -4,7 +4,18 @@
  * to every replica in real engine time, and errors show on the page instead of crashing it.
  */
 import type { Page } from '@playwright/test';
-import { engineTimeMs, expect, note, openTab, processed, rendered, snap, stepUntil, test } from './helpers.ts';
+import {
+  engineTimeMs,
+  expect,
+  note,
+  openTab,
+  processed,
+  rendered,
+  snap,
+  stepUntil,
+  test,
+  waitForBoot,
+} from './helpers.ts';
 
 const NODES = ['primary', 'replica-1', 'replica-2', 'replica-3'];
 
@@ -16,7 +27,7 @@ async function openApp(page: Page): Promise<void> {
   await expect(page).toHaveURL(/#sandbox$/);
   // Booting takes seconds (four PostgreSQL instances), so the status is there to see.
   await expect(page.getByRole('status').filter({ hasText: 'Booting cluster…' })).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible({ timeout: 60_000 });
+  await waitForBoot(page);
   await openTab(page, 'Nodes');
   await expect(nodesTable(page)).toBeVisible();
   note('boot', `4 nodes ready ${await page.getByTestId('boot-time').textContent()} after navigation start`);
@@ -120,7 +131,10 @@ test('shows refused writes and dead nodes on the page, and the clock answers the
   await page.getByRole('button', { name: 'Reconnect replica-3' }).click();
   await expect(page.getByTestId('replica-3-behind-txns')).toHaveText('0');
   await page.getByRole('spinbutton', { name: 'Lag of replica-1 (ms)' }).fill('2000');
+  // Blurred, the input shows the engine's value; the topology's link shows it too.
+  await page.getByRole('heading', { name: 'Nodes' }).click();
   await expect(page.getByRole('spinbutton', { name: 'Lag of replica-1 (ms)' })).toHaveValue('2000');
+  await expect(page.getByRole('region', { name: 'Topology' }).getByTestId('link-replica-1')).toContainText('2,000 ms');
 
   // Space pauses, Right arrow steps one event, Space plays again (focus outside controls).
   await page.getByRole('heading', { name: 'Nodes' }).click();

@@ -3,7 +3,7 @@
  * (WebAssembly allowed), and a walk through the lab under it (an order, a read, the
  * console, a failover, a scenario, a PNG export) triggers no violation.
  */
-import { clickPlaceOrder, expect, note, openTab, readMyOrders, test } from './helpers.ts';
+import { clickPlaceOrder, expect, note, openTab, readMyOrders, test, waitForBoot } from './helpers.ts';
 
 const PREVIEW = `http://localhost:${Number(process.env.PW_PREVIEW_PORT ?? Number(process.env.PW_PORT ?? 4173) + 1)}`;
 
@@ -25,7 +25,8 @@ test('the built app runs a whole walk under its Content-Security-Policy with no 
   note('policy', policy ?? 'none');
   expect(policy).toContain("script-src 'self' 'wasm-unsafe-eval'");
   expect(policy).not.toMatch(/script-src[^;]*'unsafe-(inline|eval)'/);
-  await expect(page.getByRole('button', { name: 'Pause', exact: true })).toBeVisible({ timeout: 60_000 });
+  await waitForBoot(page);
+  await expect(page.getByRole('button', { name: 'Pause', exact: true })).toBeVisible();
 
   await clickPlaceOrder(page);
   await expect(page.getByRole('status', { name: 'Write result' })).toContainText('committed on primary');

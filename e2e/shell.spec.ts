@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
-import { clickPlaceOrder, expect, note, openApp, openTab, snap, test, writeResult } from './helpers.ts';
+import { clickPlaceOrder, expect, note, openApp, openTab, snap, test, waitForBoot, writeResult } from './helpers.ts';
 
 const LESSON = 'stale-read';
 
@@ -42,7 +42,8 @@ test.describe('at 1280x720', () => {
     await page.getByRole('link', { name: 'Free play (sandbox)' }).click();
     await expect(page).toHaveURL(/#sandbox$/);
     const pause = page.getByRole('button', { name: 'Pause', exact: true });
-    await expect(pause).toBeVisible({ timeout: 60_000 });
+    await waitForBoot(page);
+    await expect(pause).toBeVisible();
     for (const [what, locator] of [
       ['clock', page.getByRole('timer', { name: 'Engine time' })],
       ['topology', page.getByRole('region', { name: 'Topology' })],
@@ -92,6 +93,7 @@ test.describe('at 1280x720', () => {
   }) => {
     await page.goto(`/#lesson/${LESSON}`);
     const lesson = page.getByRole('region', { name: 'Lesson' });
+    await waitForBoot(page);
     await expect(lesson.getByRole('heading', { level: 2 })).toBeVisible({ timeout: 60_000 });
     for (const [what, locator] of [
       ['clock', page.getByRole('timer', { name: 'Engine time' })],
@@ -121,6 +123,7 @@ test.describe('at 1280x720', () => {
   test('presenter view: large type, only the topology, the lesson and the clock; P toggles it', async ({ page }) => {
     await page.goto(`/?presenter=1#lesson/${LESSON}`);
     const lesson = page.getByRole('region', { name: 'Lesson' });
+    await waitForBoot(page);
     await expect(lesson.getByRole('heading', { level: 2 })).toBeVisible({ timeout: 60_000 });
     await expect(page.getByRole('region', { name: 'Topology' })).toBeVisible();
     await expect(page.getByRole('timer', { name: 'Engine time' })).toBeVisible();
@@ -144,6 +147,7 @@ test.describe('at 1280x720', () => {
   test('embed view: a compact lesson limited to its steps, with a link to the whole lab', async ({ page }) => {
     await page.goto(`/?embed=1&lesson=${LESSON}&from=read-replica&to=verdict`);
     const lesson = page.getByRole('region', { name: 'Lesson' });
+    await waitForBoot(page);
     await expect(lesson.getByRole('heading', { level: 2 })).toBeVisible({ timeout: 60_000 });
     await expect(page.getByRole('region', { name: 'Topology' })).toBeVisible();
     await expect(page.getByRole('tablist')).toHaveCount(0);
@@ -213,6 +217,7 @@ test.describe('on a phone (390x844)', () => {
     await snap(page, 'phone-free-play');
 
     await page.goto(`/#lesson/${LESSON}`);
+    await waitForBoot(page);
     await expect(page.getByRole('region', { name: 'Lesson' }).getByRole('heading', { level: 2 })).toBeVisible({
       timeout: 60_000,
     });
