@@ -8,7 +8,8 @@
 import type { History } from '../sim/history.ts';
 import type { Sharding } from './sharding.ts';
 import { ORDER_KEYS_SQL } from './shardSql.ts';
-import { shardOf, skewOf } from './strategies.ts';
+import { shardOf } from './strategies.ts';
+import { skewOf } from './theory.ts';
 import type { ReshardPhase, ShardMoveSnapshot } from './types.ts';
 
 export interface ShardingFacts {

@@ -16,67 +16,17 @@
  * aborts the move: the copies are deleted and routing never changed, so nothing is lost.
  */
 import type { RowChange } from '../db/types.ts';
+import { copy, type MoveState, newMove, RESHARD_TIMINGS } from './moveState.ts';
 import type { Sharding } from './sharding.ts';
 import type { ChangeEntry } from './shardSet.ts';
 import { ShardSet } from './shardSet.ts';
 import { checksumSql, deleteUsersSql, snapshotRowsSql } from './shardSql.ts';
-import { expectedMovedShare, type Placement, shardOf, userIds } from './strategies.ts';
+import type { Placement } from './strategies.ts';
 import type { ReshardPhase, ShardMoveSnapshot } from './types.ts';
 
-/** How fast a move goes, in engine time (the replicas' default apply rate; PgDog-style sub-second cut-over). */
-export const RESHARD_TIMINGS = {
-  /** Rows per copy chunk, and rows copied or applied per second. */
-  chunkRows: 100,
-  rowsPerSec: 5000,
-  /** Between catch-up rounds; the log counts as caught up when a round finds at most `lowWater` changes. */
-  catchUpMs: 20,
-  lowWater: 2,
-  maxRounds: 20,
-  /** Rows checksummed per second (both sides). */
-  verifyRowsPerSec: 20_000,
-  /** How long reads run on the target before writes switch. */
-  switchReadsMs: 100,
-  /** Updating the router's metadata at the flip. */
-  flipMs: 20,
-} as const;
+export { RESHARD_TIMINGS } from './moveState.ts';
 
 type Row = Record<string, unknown>;
-
-interface MoveState extends ShardMoveSnapshot {
-  before: Placement;
-  after: Placement;
-  /** Moving users: where from, where to. */
-  moving: Map<number, { from: string; to: string }>;
-  /** Per source, the first change-log entry not yet applied to the targets. */
-  watermark: Map<string, number>;
-  readsSwitched: boolean;
-  pausedSince?: number;
-  waiters: (() => void)[];
-  done: (m: ShardMoveSnapshot) => void;
-  /** Theory for this change, and the rows moved against all rows at the flip. */
-  totalRows: number;
-}
-
-const copy = (m: MoveState): ShardMoveSnapshot => {
-  const {
-    before: _b,
-    after: _a,
-    moving: _m,
-    watermark: _w,
-    readsSwitched: _r,
-    pausedSince: _p,
-    waiters: _x,
-    done: _d,
-    totalRows: _t,
-    ...snap
-  } = m;
-  return {
-    ...snap,
-    sources: [...snap.sources],
-    targets: [...snap.targets],
-    phases: snap.phases.map((p) => ({ ...p })),
-  };
-};
 
 export class Mover {
   private readonly all: MoveState[] = [];
@@ -114,40 +64,9 @@ export class Mover {
     if (this.running) throw new Error(`move ${this.running.id} is still running (${this.running.phase})`);
     const before = this.s.placement as Placement;
     const users = this.s.host.settings.users;
-    const moving = new Map<number, { from: string; to: string }>();
-    for (const u of userIds(users)) {
-      const from = shardOf(before, u);
-      const to = shardOf(after, u);
-      if (from !== to) moving.set(u, { from, to });
-    }
-    const pairs = [...moving.values()];
     return new Promise<ShardMoveSnapshot>((done) => {
-      const m: MoveState = {
-        id: this.all.length + 1,
-        kind,
-        sources: [...new Set(pairs.map((p) => p.from))].sort(),
-        targets: [...new Set(pairs.map((p) => p.to))].sort(),
-        phase: 'copy',
-        phases: [],
-        movingUsers: moving.size,
-        snapshotRows: 0,
-        copiedRows: 0,
-        caughtUpRows: 0,
-        movedRows: 0,
-        movedShare: 0,
-        expectedMovedShare: Number(expectedMovedShare(before, after, users).toFixed(4)),
-        writePauseMs: 0,
-        pausedWrites: 0,
-        startedAt: this.s.host.clock.now(),
-        before,
-        after,
-        moving,
-        watermark: new Map(),
-        readsSwitched: false,
-        waiters: [],
-        done,
-        totalRows: 0,
-      };
+      const m = newMove({ id: this.all.length + 1, kind, before, after, users, now: this.s.host.clock.now(), done });
+      const moving = m.moving;
       this.all.push(m);
       this.running = m;
       this.s.host.history.record({

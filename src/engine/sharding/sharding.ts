@@ -14,6 +14,7 @@ import { type NodeHandle, type RowChange, SqlError } from '../db/types.ts';
 import type { VirtualClock } from '../sim/clock.ts';
 import { Later, runCommand } from '../sim/commandEvent.ts';
 import type { History } from '../sim/history.ts';
+import { probeKey } from './probe.ts';
 import { Mover } from './reshard.ts';
 import { ShardSet } from './shardSet.ts';
 import {
@@ -28,18 +29,15 @@ import {
   snapshotRowsSql,
 } from './shardSql.ts';
 import {
-  categoryShard,
   initialPlacement,
   type Placement,
   placementSnapshot,
-  regionOf,
-  regionShards,
   routeOf,
   shardOf,
-  skewOf,
   userCounts,
   userIds,
 } from './strategies.ts';
+import { skewOf } from './theory.ts';
 import type { IdMode, ProbeOutcome, ScatterOutcome, ScatterQueryName, ShardingSnapshot } from './types.ts';
 
 export interface ShardingHost {
@@ -256,48 +254,7 @@ export class Sharding {
   /** Where a user, a region or a category lives, and why. */
   probe(c: CommandOf<'probe'>): ProbeOutcome {
     const placement = this.need();
-    const reads = this.readPlacement ?? placement;
-    const users = this.host.settings.users;
-    let outcome: ProbeOutcome;
-    if (c.user !== undefined) {
-      const r = routeOf(placement, c.user);
-      outcome = {
-        key: `user ${c.user}`,
-        shard: r.shard,
-        readShard: shardOf(reads, c.user),
-        route: r.route,
-        why: r.why,
-        region: regionOf(c.user),
-      };
-    } else if (c.region !== undefined) {
-      const shards = regionShards(placement, c.region, users);
-      const one = shards.length === 1 ? shards[0] : null;
-      outcome = {
-        key: `region ${c.region}`,
-        shard: one,
-        readShard: one,
-        route: `region ${c.region} -> ${shards.join(', ')}`,
-        why:
-          placement.strategy === 'range'
-            ? `range sharding by geography: ${c.region}'s users live on ${shards.join(' and ')}; a peak there lands on ${shards.length > 1 ? 'those shards' : 'that one shard'}`
-            : `the shard key is the user, not the region: ${c.region}'s users are spread over ${shards.length} shards, so a regional peak spreads too`,
-      };
-    } else if (c.category !== undefined) {
-      const shard = categoryShard(placement, c.category);
-      outcome = {
-        key: `category ${c.category}`,
-        shard,
-        readShard: shard,
-        route: shard
-          ? `category ${c.category} -> directory lookup -> ${shard}`
-          : `category ${c.category} -> every shard`,
-        why: shard
-          ? "the directory places each category's products on one shard (the document's Option 3); a query across categories asks every shard"
-          : `${placement.strategy} shards orders by user: products are a reference table copied to every shard, so a category has no one shard`,
-      };
-    } else {
-      throw new Error('probe needs a "user", a "region" or a "category"');
-    }
+    const outcome = probeKey(placement, this.readPlacement ?? placement, c, this.host.settings.users);
     this.probes.push(outcome);
     if (this.probes.length > PROBES_KEPT) this.probes.shift();
     this.host.history.record({ type: 'shard.probe', key: outcome.key, shard: outcome.shard, route: outcome.route });

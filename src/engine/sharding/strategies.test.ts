@@ -4,19 +4,19 @@
  * falling with virtual nodes, range splits and the directory's balancing.
  */
 import { describe, expect, it } from 'vitest';
+import { probeKey } from './probe.ts';
 import {
-  expectedMovedShare,
   initialPlacement,
   regionOf,
   routeOf,
   shardOf,
-  skewOf,
   userCounts,
   userIds,
   withLogicalMoved,
   withShardAdded,
   withShardRemoved,
 } from './strategies.ts';
+import { expectedMovedShare, skewOf } from './theory.ts';
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `shard-${i}`);
 const opts = { users: 1000 };
@@ -96,5 +96,27 @@ describe('directory', () => {
     const q = withShardAdded(p, 'shard-4', opts);
     expect(movedUsers(p, q)).toBeCloseTo(0.2, 2);
     expect(Object.values(userCounts(q, 1000))).toEqual([200, 200, 200, 200, 200]);
+  });
+});
+
+describe('probe', () => {
+  it('names the shard and the route of a user, a region and a category', () => {
+    const range = initialPlacement('range', names(4), opts);
+    expect(probeKey(range, range, { do: 'probe', region: 'europe' }, 1000)).toMatchObject({
+      key: 'region europe',
+      shard: 'shard-2',
+    });
+    const modulo = initialPlacement('modulo', names(3), opts);
+    const spread = probeKey(modulo, modulo, { do: 'probe', region: 'europe' }, 1000);
+    expect(spread.shard).toBeNull();
+    expect(spread.why).toMatch(/spread over 3 shards/);
+    const directory = initialPlacement('directory', names(4), opts);
+    expect(probeKey(directory, directory, { do: 'probe', category: 'Fashion' }, 1000).shard).toBe('shard-1');
+    const moved = withShardAdded(modulo, 'shard-3', opts);
+    expect(probeKey(modulo, moved, { do: 'probe', user: 1004 }, 1000)).toMatchObject({
+      shard: 'shard-2',
+      readShard: 'shard-0',
+      region: 'us-east',
+    });
   });
 });

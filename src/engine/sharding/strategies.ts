@@ -1,7 +1,7 @@
 /**
  * Sharding strategies as pure functions over plain data: where a user's orders live
  * (`shardOf`), the route in words (`routeOf`), how the placement changes when a shard is
- * added, removed or a logical shard moved, and the share of keys theory says must move.
+ * added, removed or a logical shard moved (theory.ts says what share of keys that moves).
  * A `Placement` is plain data (it goes into snapshots and the history); nothing here does
  * I/O or draws randomness.
  *
@@ -20,7 +20,7 @@ import { FIRST_USER } from '../cluster/settings.ts';
 import { CATEGORIES } from '../commands/schema.ts';
 import { type PlacementSnapshot, REGIONS, type Region, type ShardingStrategy } from './types.ts';
 
-const HASH_SPACE = 2 ** 32;
+export const HASH_SPACE = 2 ** 32;
 
 /** A 32-bit hash of a string (FNV-1a, then murmur3's finaliser so nearby ids spread). */
 export function hash32(text: string): number {
@@ -124,7 +124,7 @@ export function ringPoints(p: { shards: string[]; vnodes: number }): { hash: num
 }
 
 /** The first point at or after `hash`, wrapping round. */
-function ringOwner(points: { hash: number; shard: string }[], hash: number): { hash: number; shard: string } {
+export function ringOwner(points: { hash: number; shard: string }[], hash: number): { hash: number; shard: string } {
   let lo = 0;
   let hi = points.length;
   while (lo < hi) {
@@ -338,46 +338,6 @@ export function withLogicalMoved(p: Placement, index: number, to: string): Place
   return { ...p, logical };
 }
 
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
-}
-
-/** Share of the arcs of the 32-bit ring whose owner differs between two placements. */
-function ringChangedShare(a: Placement & { strategy: 'ring' }, b: Placement & { strategy: 'ring' }): number {
-  const cuts = [...new Set([...ringPoints(a), ...ringPoints(b)].map((x) => x.hash))].sort((x, y) => x - y);
-  const pa = ringPoints(a);
-  const pb = ringPoints(b);
-  let changed = 0;
-  cuts.forEach((end, i) => {
-    const start = i === 0 ? cuts[cuts.length - 1] - HASH_SPACE : cuts[i - 1];
-    if (ringOwner(pa, end).shard !== ringOwner(pb, end).shard) changed += end - start;
-  });
-  return changed / HASH_SPACE;
-}
-
-/**
- * The share of keys theory says move from `before` to `after`: over a uniform key space
- * for modulo (residues modulo lcm(N, M): N/(N+1) from N to N+1), the ring (arc lengths:
- * about 1/(N+1)) and hash ranges (slices moved / slices); over the shop's users for range
- * and directory, whose tables are the theory.
- */
-export function expectedMovedShare(before: Placement, after: Placement, users: number): number {
-  if (before.strategy === 'modulo' && after.strategy === 'modulo') {
-    const n = before.shards.length;
-    const m = after.shards.length;
-    const period = (n * m) / gcd(n, m);
-    let moved = 0;
-    for (let r = 0; r < period; r++) if (before.shards[r % n] !== after.shards[r % m]) moved++;
-    return moved / period;
-  }
-  if (before.strategy === 'ring' && after.strategy === 'ring') return ringChangedShare(before, after);
-  if (before.strategy === 'hash-ranges' && after.strategy === 'hash-ranges') {
-    return before.logical.filter((s, i) => after.logical[i] !== s).length / before.logical.length;
-  }
-  const ids = userIds(users);
-  return ids.filter((u) => shardOf(before, u) !== shardOf(after, u)).length / Math.max(1, ids.length);
-}
-
 /** The shard a category's products are listed on (directory); other strategies keep products on every shard. */
 export function categoryShard(p: Placement, category: string): string | null {
   return p.strategy === 'directory' ? (p.categories[category] ?? null) : null;
@@ -387,13 +347,6 @@ export function categoryShard(p: Placement, category: string): string | null {
 export function regionShards(p: Placement, region: Region, users: number): string[] {
   const ids = userIds(users).filter((u) => regionOf(u) === region);
   return [...new Set(ids.map((u) => shardOf(p, u)))];
-}
-
-/** max / mean of per-shard counts (1 = perfectly even; 0 when empty). */
-export function skewOf(counts: number[]): number {
-  const total = counts.reduce((a, b) => a + b, 0);
-  if (counts.length === 0 || total === 0) return 0;
-  return Math.max(...counts) / (total / counts.length);
 }
 
 /** Users per shard as counts, in shard order. */
