@@ -44,6 +44,8 @@ export async function waitForBoot(page: Page): Promise<void> {
   await expect(running.or(failed)).toBeVisible({ timeout: 120_000 });
   if (await failed.isVisible()) {
     note('boot', `failed (${(await failed.textContent()) ?? ''}); reloading once`);
+    // The second boot gets its own time, on top of the test's.
+    test.info().setTimeout(test.info().timeout + 120_000);
     await failed.getByRole('button', { name: 'Reload the page' }).click();
     await expect(running).toBeVisible({ timeout: 120_000 });
   }
