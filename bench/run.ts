@@ -12,6 +12,7 @@
  * - targets: every figure beside its target (also printed to stderr as a table)
  * - memory per node
  * - fuzz: random fault schedules run and checked per second on reused nodes (npm run fuzz's rate)
+ * - reshard: a live move on real shards (bench/reshard.ts): rows moved per wall second, the write pause
  * - chromium: the app's production build in headless Chromium (bench/chromium.ts): page
  *   load to a running cluster, frame times under load, memory per node; `{ error }` when
  *   Chromium cannot run. BENCH_CHROMIUM=0 skips it.
@@ -24,6 +25,7 @@ import { fuzz } from '../src/fuzz/fuzz.ts';
 import { inProcessFactory, loadSnapshot } from '../src/platform/node/nodeFactory.ts';
 import { NodePool } from '../src/platform/node/nodePool.ts';
 import { benchChromiumSafe } from './chromium.ts';
+import { benchReshard } from './reshard.ts';
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
@@ -332,6 +334,8 @@ async function main() {
   const soak = await benchSoak(Number(process.env.BENCH_SOAK_MIN ?? 30), 20_000);
   log('fuzz...');
   const fuzzRate = await benchFuzz(Number(process.env.BENCH_FUZZ_SCHEDULES ?? 100));
+  log('reshard (a live move on real shards)...');
+  const reshard = await benchReshard(inProcessFactory);
   log('chromium...');
   const chromium = process.env.BENCH_CHROMIUM === '0' ? { skipped: 'BENCH_CHROMIUM=0' } : await benchChromiumSafe();
   const targets = targetTable({ boot, pipeline, defaultLoad, soak, hour, fuzz: fuzzRate, chromium });
@@ -348,6 +352,7 @@ async function main() {
     hour,
     soak,
     fuzz: fuzzRate,
+    reshard,
     chromium,
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
