@@ -64,7 +64,11 @@ async function play(
     for (const [i, w] of windows.entries()) {
       if (options.last !== undefined && i > options.last) break;
       await cluster.clock.runUntil(w.endMs);
-      if (run.failure()) throw run.failure();
+      const failure = run.failure();
+      if (failure)
+        throw new Error(
+          `chapter ${w.chapter + 1}, step "${w.id}": an action failed: ${(failure as Error).message ?? failure}`,
+        );
       visit(i, `chapter ${w.chapter + 1}, step "${w.id}"`, contextAt(cluster, { startMs: w.startMs, endMs: w.endMs }));
     }
   } finally {
@@ -84,9 +88,14 @@ export async function checkLesson(
 ): Promise<LessonCheck> {
   const all = lesson.chapters.flatMap((c) => c.steps);
   const steps: StepCheck[] = [];
-  await play(lesson, factory, { seed: options.seed, reference: true }, (i, where, ctx) =>
-    steps.push(checkStep(all[i], where, ctx)),
-  );
+  try {
+    await play(lesson, factory, { seed: options.seed, reference: true }, (i, where, ctx) =>
+      steps.push(checkStep(all[i], where, ctx)),
+    );
+  } catch (err) {
+    // A command a step sends failed outright (not an operation that failed in the model).
+    return { lesson: lesson.id, ok: false, steps, problems: [(err as Error).message] };
+  }
   const challenged = all.flatMap((s, i) => (s.goal && s.reference?.length ? [i] : []));
   if (options.plainPath !== false && challenged.length > 0) {
     await play(lesson, factory, { seed: options.seed, reference: false, last: challenged.at(-1) }, (i, where, ctx) => {

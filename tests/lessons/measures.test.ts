@@ -15,6 +15,7 @@ import {
   type LessonWindow,
   lessonById,
   type MeasureName,
+  parseLesson,
 } from '../../src/lessons/index.ts';
 import { inProcessFactory } from '../../src/platform/node/nodeFactory.ts';
 import { scheduleSteps } from '../../src/scenarios/runner.ts';
@@ -165,6 +166,27 @@ describe('reveals follow the history', () => {
 });
 
 describe('--check finds broken lessons', () => {
+  it('a command that fails outright is a problem at its step, not a crash', async () => {
+    const broken = parseLesson({
+      version: 2,
+      id: 'bad-action',
+      title: 'T',
+      summary: 'S',
+      minutes: 1,
+      chapters: [
+        {
+          title: 'C',
+          steps: [{ id: 'inspect', title: 'I', narration: 'N', actions: [{ do: 'inspectWal', entry: 999 }] }],
+        },
+      ],
+    });
+    const check = await checkLesson(broken, inProcessFactory);
+    expect(check.ok).toBe(false);
+    expect(check.problems).toEqual([
+      expect.stringMatching(/^chapter 1, step "inspect": an action failed: log entry 999/),
+    ]);
+  }, 120_000);
+
   it('a goal whose reference is gone is unreachable; a goal already met leaves nothing to do', async () => {
     const noReference = variant('session-map', (l) => {
       delete l.chapters[1].steps[0].reference;
