@@ -38,6 +38,8 @@ export class ShardSet {
   /** Per order id, the shards holding a row with it (ids collide across shards with per-shard serials). */
   private readonly idHolders = new Map<number, Map<string, number>>();
   private readonly rowCounts = new Map<string, number>();
+  /** Order ids held by more than one shard now (kept as rows come and go, so a snapshot need not scan). */
+  private readonly shared = new Set<number>();
 
   constructor(private readonly clock: VirtualClock) {}
 
@@ -113,6 +115,8 @@ export class ShardSet {
       if (holders.get(name) === 0) holders.delete(name);
       if (holders.size) this.idHolders.set(id, holders);
       else this.idHolders.delete(id);
+      if (holders.size > 1) this.shared.add(id);
+      else this.shared.delete(id);
     }
   }
 
@@ -127,9 +131,10 @@ export class ShardSet {
 
   /** Order ids held by more than one live shard. */
   duplicateIds(): number[] {
-    return [...this.idHolders]
-      .filter(([, holders]) => [...holders.keys()].filter((h) => this.get(h).state !== 'removed').length > 1)
-      .map(([id]) => id)
+    return [...this.shared]
+      .filter(
+        (id) => [...(this.idHolders.get(id)?.keys() ?? [])].filter((h) => this.get(h).state !== 'removed').length > 1,
+      )
       .sort((a, b) => a - b);
   }
 

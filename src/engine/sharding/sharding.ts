@@ -38,7 +38,14 @@ import {
   userIds,
 } from './strategies.ts';
 import { skewOf } from './theory.ts';
-import type { IdMode, ProbeOutcome, ScatterOutcome, ScatterQueryName, ShardingSnapshot } from './types.ts';
+import type {
+  IdMode,
+  PlacementSnapshot,
+  ProbeOutcome,
+  ScatterOutcome,
+  ScatterQueryName,
+  ShardingSnapshot,
+} from './types.ts';
 
 export interface ShardingHost {
   readonly clock: VirtualClock;
@@ -300,11 +307,20 @@ export class Sharding {
     );
   }
 
+  /** Placements never change once made: their users per shard and their drawing are computed once. */
+  private view: { of: Placement; owned: Record<string, number>; drawn: PlacementSnapshot } | undefined;
+
+  private placementView(p: Placement): { owned: Record<string, number>; drawn: PlacementSnapshot } {
+    if (this.view?.of !== p)
+      this.view = { of: p, owned: userCounts(p, this.host.settings.users), drawn: placementSnapshot(p) };
+    return this.view;
+  }
+
   snapshot(): ShardingSnapshot | undefined {
     const placement = this.placement;
     if (!placement) return undefined;
     const { settings } = this.host;
-    const owned = userCounts(placement, settings.users);
+    const { owned, drawn } = this.placementView(placement);
     const rowsPerShard = Object.fromEntries(placement.shards.map((s) => [s, this.shards.rows(s)]));
     const moves = this.mover.moves();
     return {
@@ -313,7 +329,7 @@ export class Sharding {
       ...(placement.strategy === 'ring' ? { vnodes: placement.vnodes } : {}),
       ...(placement.strategy === 'hash-ranges' ? { logicalShards: placement.logical.length } : {}),
       shards: this.shards.names().map((n) => this.shards.snapshotOf(n, owned[n] ?? 0, settings.capacityOpsPerSec)),
-      placement: placementSnapshot(placement),
+      placement: drawn,
       rowsPerShard,
       skew: Number(skewOf(Object.values(rowsPerShard)).toFixed(3)),
       move: this.mover.current(),
