@@ -4,7 +4,7 @@
  * goal's status. Never an answer of its own: both come from src/lessons' measures and goals
  * over the run's history, so a different lag gives a different right answer. Pure.
  */
-import { evaluateGoal, evaluatePrediction } from '../lessons/index.ts';
+import { evaluateGoal, evaluatePrediction, matchingChoice } from '../lessons/index.ts';
 import type { EvaluationContext, GoalResult, LessonStep, MeasureValue, Prediction } from '../lessons/types.ts';
 
 export interface Reveal {
@@ -23,10 +23,20 @@ export interface StepOutcome {
   goal?: GoalResult;
 }
 
-/** A value in the question's words: the label of the choice with that value, or the value itself. */
+/** An answer the learner gave, in the question's words: the label of the choice with that value. */
 export function answerText(predict: Prediction, value: MeasureValue): string {
   const choice = predict.choices?.find((c) => c.value === String(value));
   return choice ? choice.label : String(value);
+}
+
+/**
+ * The engine's answer in the question's words: the choice it falls in (by value, comparison
+ * or range), with the computed number when the choice is a range ("87 (More than 60%)").
+ */
+export function actualText(predict: Prediction, actual: MeasureValue): string {
+  const choice = matchingChoice(predict, actual);
+  if (!choice) return String(actual);
+  return choice.value === String(actual) ? choice.label : `${actual} (${choice.label})`;
 }
 
 export function evaluateStep(step: LessonStep, answer: MeasureValue | undefined, ctx: EvaluationContext): StepOutcome {
@@ -36,7 +46,7 @@ export function evaluateStep(step: LessonStep, answer: MeasureValue | undefined,
     outcome.reveal = {
       answer,
       actual: result.actual,
-      actualText: answerText(step.predict, result.actual),
+      actualText: actualText(step.predict, result.actual),
       answerText: answer === undefined ? undefined : answerText(step.predict, answer),
       right: answer !== undefined && result.correct(answer),
       explanation: result.explanation,

@@ -15,7 +15,7 @@ import { sendCommand } from './commands.ts';
 import { describeError } from './format.ts';
 import { evaluateStep, type Reveal, type StepOutcome } from './lessonEval.ts';
 import { showStepInUrl } from './lessonLinks.ts';
-import { dueCommands, followPath, type Paths, startPaths } from './lessonPaths.ts';
+import { dueCommands, followPath, journalUntil, type Paths, startPaths } from './lessonPaths.ts';
 import {
   loadProgress,
   type ProgressBook,
@@ -151,13 +151,15 @@ export async function rebuild(
   } catch (err) {
     set({ error: `${doing}: ${describeError(err)}` });
   }
-  set({ busy: undefined });
   if (!ok) {
-    set((s) => ({ error: s.error ?? `${doing}: the page could not rebuild the run (see the activity log).` }));
+    set((s) => ({
+      busy: undefined,
+      error: s.error ?? `${doing}: the page could not rebuild the run (see the activity log).`,
+    }));
     return false;
   }
   ownGeneration = useLab.getState().generation;
-  set({ compiled, reference });
+  set({ busy: undefined, compiled, reference });
   enter(index);
   return true;
 }
@@ -274,14 +276,22 @@ function watch(): void {
   });
 }
 
+/**
+ * Someone else rebuilt the cluster (the clock's step back, a reset): the lesson goes back
+ * to the start of the step that time falls in, rebuilt with the learner's commands up to
+ * then, so the run is the lesson's again (a reset's cluster has no lesson steps at all).
+ */
 function resync(): void {
   const now = useLab.getState().snapshot?.nowMs ?? 0;
-  const windows = get().compiled?.steps ?? [];
+  const { compiled, reference } = get();
+  const windows = compiled?.steps ?? [];
   const found = windows.findIndex((w) => now < w.endMs);
-  const index = found < 0 ? windows.length - 1 : found;
+  const index = Math.max(0, found < 0 ? windows.length - 1 : found);
+  const lab = currentLab();
+  if (!lab || !windows[index]) return;
   ownGeneration = useLab.getState().generation;
-  enter(Math.max(0, index));
-  if (windows[index] && now > windows[index].startMs) set({ phase: 'playing' });
+  const journal = journalUntil(lab.cluster.journalCopy(), windows[index].startMs);
+  void rebuild(index, journal, reference, `Back to the start of step ${index + 1}`);
 }
 
 let players = 0;
