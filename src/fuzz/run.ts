@@ -12,6 +12,7 @@ import {
   CONNECTION_REFUSED,
   checkInvariants,
   EPOCH_MS,
+  INVARIANTS,
   type InvariantName,
   type NodeFactory,
   type Recorded,
@@ -64,6 +65,28 @@ export function listenForUnhandledRejections(): void {
   process.on('unhandledRejection', (reason) => {
     unhandledRejections.push(reason instanceof Error ? (reason.stack ?? reason.message) : String(reason));
   });
+}
+
+/** Runs the clock to the end, drains, and checks the invariants; returns the situations met. */
+async function finish(
+  cluster: Cluster,
+  lastAt: number,
+  pending: () => number,
+  violations: string[],
+): Promise<Record<InvariantName, number>> {
+  await cluster.clock.runUntil(lastAt);
+  // A write may wait for ever (sync with no standby, an isolated old primary): not an error.
+  await cluster.clock.runWhile(() => pending() > 0, lastAt + 600_000);
+  await cluster.drain(600_000);
+  const tables = await cluster.dumpTablesNow(cluster.primaryName());
+  const finalOrders = new Set(tables.orders.map((r) => `${r.order_id}@${Date.parse(String(r.created_at)) - EPOCH_MS}`));
+  const report = checkInvariants({
+    history: cluster.history.all(),
+    finalOrders,
+    converged: await cluster.converged(),
+  });
+  violations.push(...report.violations);
+  return report.met;
 }
 
 export async function runSchedule(
@@ -128,26 +151,19 @@ export async function runSchedule(
     });
     const lastAt = tailAt + SETTLE_MS;
     cluster.clock.scheduleAt(lastAt, () => send({ at: lastAt, do: 'stopLoad', note: 'end of the fuzz schedule' }));
-    await cluster.clock.runUntil(lastAt);
-    // A write may wait for ever (sync with no standby, an isolated old primary): not an error.
-    await cluster.clock.runWhile(() => pending > 0, lastAt + 600_000);
-    await cluster.drain(600_000);
-    const primary = cluster.primaryName();
-    const tables = await cluster.dumpTablesNow(primary);
-    const finalOrders = new Set(
-      tables.orders.map((r) => `${r.order_id}@${Date.parse(String(r.created_at)) - EPOCH_MS}`),
-    );
-    const report = checkInvariants({
-      history: cluster.history.all(),
-      finalOrders,
-      converged: await cluster.converged(),
-    });
-    violations.push(...report.violations);
+    let met = Object.fromEntries(INVARIANTS.map((n) => [n, 0])) as Record<InvariantName, number>;
+    try {
+      met = await finish(cluster, lastAt, () => pending, violations);
+    } catch (err) {
+      // An error escaping the engine (a replica failing to apply, a dump failing) is a bug
+      // to shrink like any violation, not a crash of the fuzzer.
+      violations.push(`no-engine-error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
     const unhandled = unhandledRejections.slice(unhandledBefore);
     if (unhandled.length > 0) violations.push(`no-unhandled-rejection: ${unhandled.join(' | ')}`);
     return {
       violations,
-      met: report.met,
+      met,
       scenario: { ...raw, name: `${raw.name} (as run)`, steps: executed },
       refused,
       sqlErrors,

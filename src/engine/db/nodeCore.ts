@@ -118,8 +118,6 @@ export function groupCaptured(statements: CapturedStatement[], endLsn: number): 
 }
 
 export class NodeCore implements NodeHandle {
-  /** Whether the capture triggers are on for this session (see CAPTURE_ON in schema.ts). */
-  private triggersOn = true;
   private role: NodeRole = 'primary';
   /** The last replicated transaction applied (a replica's pg_last_wal_replay_lsn()). */
   private replayLsn = '';
@@ -129,9 +127,14 @@ export class NodeCore implements NodeHandle {
     private readonly reopen?: Reopen,
   ) {}
 
+  /**
+   * The SET that puts the capture triggers on or off, always sent: a cached flag went out
+   * of step with the session when the statement after the SET failed (a multi-statement
+   * exec is one implicit transaction, so the SET was rolled back with it) and the next
+   * app insert was then captured twice, once by the trigger into a session variable no
+   * one took; a later console write shipped those stale rows again (found by fuzzing).
+   */
   private captureMode(on: boolean): string {
-    if (this.triggersOn === on) return '';
-    this.triggersOn = on;
     return `SET replica_lab.capture = '${on ? 'on' : 'off'}';\n`;
   }
 
@@ -180,7 +183,6 @@ export class NodeCore implements NodeHandle {
     const next = await this.reopen(image);
     const old = this.pg;
     this.pg = next;
-    this.triggersOn = true;
     await old.close();
     await this.setRole(this.role);
   }
@@ -252,7 +254,6 @@ export class NodeCore implements NodeHandle {
     await this.pg.exec('ROLLBACK').catch(() => undefined);
     const taken = await this.takeCaptured();
     await this.pg.exec('DISCARD ALL');
-    this.triggersOn = true;
     await this.pg.exec(this.roleSql());
     return taken;
   }
@@ -267,7 +268,7 @@ export class NodeCore implements NodeHandle {
     let prefixLength = 0;
     try {
       if (params) {
-        if (!this.triggersOn) await this.pg.exec(this.captureMode(true));
+        await this.pg.exec(this.captureMode(true));
         const result = toResult(await this.pg.query(sql, params));
         return { results: [result], ...(await this.takeCaptured()) };
       }
@@ -277,7 +278,7 @@ export class NodeCore implements NodeHandle {
       const results = await this.pg.exec(`${prefix}${sql}\n;\nCOMMIT;\n${TAKE_CAPTURED_SQL}`);
       const taken = results.pop() as unknown as { rows: { end_lsn: string; captured: string }[] };
       return {
-        results: results.slice(mode ? 2 : 1, -1).map(toResult),
+        results: results.slice(2, -1).map(toResult),
         ...parseTaken(taken.rows[0]),
       };
     } catch (err) {
