@@ -6,8 +6,8 @@
  * and the same seed gives the same history.
  */
 import { describe, expect, it } from 'vitest';
-import type { Cluster, ReshardPhase } from '../../src/engine/index.ts';
-import { RESHARD_PHASES, shardingFacts } from '../../src/engine/index.ts';
+import { Cluster, RESHARD_PHASES, type ReshardPhase, shardingFacts } from '../../src/engine/index.ts';
+import { inProcessFactory } from '../../src/platform/node/nodeFactory.ts';
 import { bootCluster, settle } from '../harness.ts';
 
 const boot = (users = 60) => bootCluster({ replicas: 1, users, seed: 5 });
@@ -121,6 +121,30 @@ describe('resharding', () => {
       );
       const [p] = await settle(c, c.send({ do: 'probe', category: 'Fashion' }));
       expect(p).toMatchObject({ shard: null, route: 'category Fashion -> every shard' });
+    } finally {
+      await c.close();
+    }
+  }, 120_000);
+
+  it('replays a sharded run from its journal (the page steps back this way)', async () => {
+    const c = await bootCluster({ replicas: 1, users: 40, seed: 11 });
+    try {
+      await settle(
+        c,
+        c.send({ do: 'setSharding', strategy: 'hash-ranges', shards: 2, logicalShards: 8, ids: 'global' }),
+      );
+      await settle(c, c.send({ do: 'startLoad', writesPerSec: 100, readsPerSec: 20, users: 40 }));
+      await c.clock.runUntil(600);
+      await settle(c, c.send({ do: 'addShard' }), c.send({ do: 'probe', user: 1007 }));
+      await c.clock.runUntil(c.clock.now() + 300);
+      const shardEvents = (x: Cluster) => JSON.stringify(x.history.all().filter((e) => e.type.startsWith('shard.')));
+      const again = await Cluster.replay(inProcessFactory, c.bootSettings(), c.journalCopy(), c.clock.now());
+      try {
+        expect(shardEvents(again)).toBe(shardEvents(c));
+        expect(again.getSnapshot().sharding?.rowsPerShard).toEqual(c.getSnapshot().sharding?.rowsPerShard);
+      } finally {
+        await again.close();
+      }
     } finally {
       await c.close();
     }
