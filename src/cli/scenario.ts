@@ -114,7 +114,30 @@ function printText(s: ScenarioSummary): void {
       ? 'converged: every replica equals the primary, row for row'
       : `NOT converged: ${s.differing.join(', ')} differ from the primary (down or disconnected at the end?)`,
   );
+  if (s.rowsPerShard) out.push('', ...shardingLines(s));
   emit(out.join('\n'));
+}
+
+/** A sharded run: rows per shard, each move against theory, collisions and losses (the --json fields, in words). */
+function shardingLines(s: ScenarioSummary): string[] {
+  const pct = (n: number | null | undefined) => (n === null || n === undefined ? '-' : `${(n * 100).toFixed(1)}%`);
+  const out = [
+    `sharded (${s.strategy}, ${s.ids} ids): ${Object.entries(s.rowsPerShard ?? {})
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')} rows; skew (max/mean) ${s.skew}`,
+  ];
+  for (const m of s.reshards ?? []) {
+    out.push(
+      m.status === 'done'
+        ? `  move ${m.move} (${m.kind}): ${m.movedRows} rows moved = ${pct(m.movedShare)} (theory ${pct(m.expectedMovedShare)}), writes paused ${m.writePauseMs} ms`
+        : `  move ${m.move} (${m.kind}) FAILED: ${m.error}`,
+    );
+  }
+  for (const p of s.probes ?? []) out.push(`  probe ${p.key} -> ${p.shard ?? 'several shards'}`);
+  if (s.crossShardLatencyMs !== null) out.push(`  slowest scatter query: ${s.crossShardLatencyMs} ms`);
+  if (s.duplicateIds?.length) out.push(`  ORDER IDS ON MORE THAN ONE SHARD: ${s.duplicateIds.slice(0, 20).join(', ')}`);
+  out.push(`  lost rows: ${s.lostRows}, rows held twice: ${s.duplicatedRows}`);
+  return out;
 }
 
 /** The same seeded workload once per read-your-writes strategy (the scenario's own choice is replaced). */
