@@ -405,8 +405,7 @@ export class ClientOperations {
 
   private async readQuery(node: string, sql: string): Promise<QueryResult> {
     await this.host.streams.get(node)?.writeReplayed();
-    const [result] = await this.host.db(node).exec(sql);
-    return result;
+    return this.host.db(node).read(sql);
   }
 }
 

@@ -127,6 +127,8 @@ export interface NodeHandle {
   query(sql: string, params?: unknown[]): Promise<QueryResult>;
   /** Run any SQL text (several statements allowed): the engine's own SQL. */
   exec(sql: string): Promise<QueryResult[]>;
+  /** Run one of the engine's own read-only queries (one statement, no parameters), prepared once per node. */
+  read(sql: string): Promise<QueryResult>;
   /**
    * Run SQL a learner typed, as one session that ends with the run: statement by statement
    * (autocommit, as psql), refused before running where the lab cannot honour it, capped

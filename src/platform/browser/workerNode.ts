@@ -197,6 +197,9 @@ class WorkerNode implements NodeHandle {
   exec(sql: string): Promise<QueryResult[]> {
     return this.call('exec', [sql]);
   }
+  read(sql: string): Promise<QueryResult> {
+    return this.call('read', [sql]);
+  }
   apply(txns: CapturedTxn[]): Promise<void> {
     return this.call('apply', [txns]);
   }
