@@ -16,8 +16,9 @@
  * aborts the move: the copies are deleted and routing never changed, so nothing is lost.
  */
 import type { RowChange } from '../db/types.ts';
+import type { VirtualClock } from '../sim/clock.ts';
+import type { History } from '../sim/history.ts';
 import { copy, type MoveState, newMove, RESHARD_TIMINGS } from './moveState.ts';
-import type { Sharding } from './sharding.ts';
 import type { ChangeEntry } from './shardSet.ts';
 import { ShardSet } from './shardSet.ts';
 import { checksumSql, deleteUsersSql, snapshotRowsSql } from './shardSql.ts';
@@ -28,11 +29,19 @@ export { RESHARD_TIMINGS } from './moveState.ts';
 
 type Row = Record<string, unknown>;
 
+/** What the mover uses of the router (sharding.ts): the shards, the two placements, the clock and the history. */
+export interface MoverHost {
+  readonly shards: ShardSet;
+  placement: Placement | undefined;
+  readPlacement: Placement | undefined;
+  readonly host: { readonly clock: VirtualClock; readonly history: History; readonly settings: { users: number } };
+}
+
 export class Mover {
   private readonly all: MoveState[] = [];
   private running: MoveState | undefined;
 
-  constructor(private readonly s: Sharding) {}
+  constructor(private readonly s: MoverHost) {}
 
   current(): ShardMoveSnapshot | null {
     return this.running ? copy(this.running) : null;
