@@ -9,6 +9,7 @@ import { describeError, formatEngineTime } from '../../page/format.ts';
 import { currentLab, useLab } from '../../page/store.ts';
 import { RunControls } from '../clock/RunControls.tsx';
 import { download, serializeSvg, svgSize, svgToPng } from './exportFiles.ts';
+import { LAB_TABS, nextPaint, openTab } from './Tabs.tsx';
 
 type Diagram = 'topology' | 'timeline';
 
@@ -54,8 +55,14 @@ export function ExportPanel() {
     });
   const saveDiagram = (which: Diagram, format: 'svg' | 'png') =>
     run(`the ${which}`, async () => {
+      // A closed tab does not redraw (Tabs.tsx): show the timeline for a moment so the file is of now.
+      if (which === 'timeline') {
+        openTab(LAB_TABS, 'timeline');
+        await nextPaint();
+      }
       const svg = diagramSvg(which);
       const text = serializeSvg(svg);
+      if (which === 'timeline') openTab(LAB_TABS, 'export');
       const name = `replica-lab-${which}.${format}`;
       const { width, height } = svgSize(svg);
       const blob = format === 'svg' ? new Blob([text], { type: 'image/svg+xml' }) : await svgToPng(text, width, height);

@@ -26,10 +26,9 @@ import { ShardsPanel } from '../shards/ShardsPanel.tsx';
 import { Timeline } from '../timeline/Timeline.tsx';
 import { Topology } from '../topology/Topology.tsx';
 import { ExportPanel } from './ExportPanel.tsx';
-import { type TabSpec, Tabs } from './Tabs.tsx';
+import { LAB_TABS, type TabSpec, Tabs } from './Tabs.tsx';
 
-/** The tab set's name (for openTab) and its tabs' ids, so a lesson step can open one. */
-export const LAB_TABS = 'lab';
+/** The tabs' ids, so a lesson step can open one (openTab(LAB_TABS, id)). */
 export type LabTab =
   | 'client'
   | 'timeline'

@@ -24,6 +24,14 @@ interface ShellState {
 
 export const useShell = create<ShellState>()(() => ({ open: {} }));
 
+/** The lab's tab set (LabScreen.tsx), for openTab. */
+export const LAB_TABS = 'lab';
+
+/** Resolves once the page has drawn what was just set (two animation frames). */
+export function nextPaint(): Promise<void> {
+  return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+}
+
 /** Opens tab `tab` of the tab set `set` (for example a lesson step showing the timeline). */
 export function openTab(set: string, tab: string): void {
   useShell.setState((s) => ({ open: { ...s.open, [set]: tab } }));

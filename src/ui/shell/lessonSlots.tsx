@@ -9,9 +9,8 @@ import { LESSON_LIST } from '../../lessons/index.ts';
 import { useLessonRun } from '../../page/lessonRun.ts';
 import { LessonList } from '../lesson/LessonList.tsx';
 import { LessonPlayer } from '../lesson/LessonPlayer.tsx';
-import { LAB_TABS } from './LabScreen.tsx';
 import { tabForStep } from './stepTab.ts';
-import { openTab } from './Tabs.tsx';
+import { LAB_TABS, openTab } from './Tabs.tsx';
 import { setLessonOutlines } from './useRoute.ts';
 
 setLessonOutlines(
