@@ -41,7 +41,8 @@ export function StatReplication() {
       {connected.length === 0 ? (
         <p className="muted">No standby is connected (0 rows).</p>
       ) : (
-        <div className="table-scroll">
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: in a narrow column the table scrolls sideways, so keyboards must reach it
+        <section className="table-scroll" tabIndex={0} aria-label="pg_stat_replication, scrolls sideways">
           <table className="data-table data-table-compact stat-replication" aria-labelledby="stat-replication-heading">
             <thead>
               <tr>
@@ -75,7 +76,7 @@ export function StatReplication() {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       )}
     </section>
   );
