@@ -13,7 +13,7 @@ const lesson = LESSONS.find((l) => l.id === 'stale-read');
 if (!lesson) throw new Error('the library has no "stale-read" lesson');
 const steps = stepsOf(lesson);
 
-test.describe.configure({ timeout: 480_000 });
+test.describe.configure({ timeout: 600_000 });
 
 /** axe over the player only, in both colour schemes, with the clock paused (a still page). */
 async function playerIsClean(page: Page, state: string): Promise<void> {

@@ -20,7 +20,7 @@ const steps = stepsOf(lesson);
 const at = (id: string) => steps.findIndex((s) => s.id === id);
 const actual = (id: string) => checkOf(lesson.id).steps[at(id)].prediction?.actual ?? '';
 
-test.describe.configure({ timeout: 480_000 });
+test.describe.configure({ timeout: 600_000 });
 
 /** Sets Replica 1's link lag with the lab's own control and waits until the engine has it. */
 async function setReplica1Lag(page: Page, ms: number): Promise<void> {

@@ -10,7 +10,7 @@
 import { expect, test } from './helpers.ts';
 import { LESSONS, next, openStep, player, stepsOf, walkStep } from './lesson-helpers.ts';
 
-test.describe.configure({ timeout: 480_000 });
+test.describe.configure({ timeout: 600_000 });
 
 for (const lesson of LESSONS) {
   test(`lesson "${lesson.id}": every prediction revealed as computed, every goal met`, async ({ page }, testInfo) => {
