@@ -32,12 +32,12 @@ import { ShardTopology } from './ShardTopology.tsx';
 import { ID_TEXT, STRATEGY_TEXT } from './shardText.ts';
 import './shards.css';
 
-function SetupForm({ current }: { current: ShardingSnapshot | undefined }) {
-  const [strategy, setStrategy] = useState<ShardingStrategy>(current?.strategy ?? 'modulo');
+function SetupForm() {
+  const [strategy, setStrategy] = useState<ShardingStrategy>('modulo');
   const [shards, setShards] = useState('4');
   const [vnodes, setVnodes] = useState('64');
   const [logical, setLogical] = useState(String(DEFAULT_LOGICAL_SHARDS));
-  const [ids, setIds] = useState<IdMode>(current?.ids ?? 'serial');
+  const [ids, setIds] = useState<IdMode>('serial');
   const valid =
     isWholeNumberIn(shards, MIN_SHARDS, MAX_SHARDS) &&
     (strategy !== 'ring' || isWholeNumberIn(vnodes, 1, MAX_VNODES)) &&
@@ -91,7 +91,7 @@ function SetupForm({ current }: { current: ShardingSnapshot | undefined }) {
       </div>
       <Choice label="Order ids" value={ids} options={ID_MODES} text={ID_TEXT} onChange={setIds} />
       <button type="submit" className="primary-button" disabled={!valid}>
-        {current ? 'Reshard from scratch' : 'Shard the orders'}
+        Shard the orders
       </button>
     </form>
   );
@@ -195,9 +195,16 @@ export function ShardsPanel() {
           Each shard is a real PostgreSQL (PGlite) primary; the app tier's router sends each user's orders to one.
         </p>
       </div>
-      <SetupForm current={sharding} />
+      {!sharding && <SetupForm />}
       {sharding && (
         <>
+          <p className="choice-text" data-testid="shard-config">
+            Sharded by {STRATEGY_TEXT[sharding.strategy].label}
+            {sharding.vnodes ? ` with ${sharding.vnodes} virtual nodes per shard` : ''}
+            {sharding.logicalShards ? ` over ${sharding.logicalShards} logical shards` : ''}; order ids:{' '}
+            {ID_TEXT[sharding.ids].label.toLowerCase()}. To start over with other settings, reset the lab (Run &amp;
+            export).
+          </p>
           <ShardControls sharding={sharding} />
           <ShardTopology sharding={sharding} nowMs={nowMs} />
           {move && <ReshardStrip move={move} />}
