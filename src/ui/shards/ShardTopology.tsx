@@ -101,7 +101,7 @@ export function ShardTopology({ sharding, nowMs }: { sharding: ShardingSnapshot;
           />
         ))}
         {move && move.phase !== 'done' && move.phase !== 'failed' && arcs[0] && (
-          <text className="shard-arc-label" x={arcs[0].control.x} y={layout.height - 8} textAnchor="middle">
+          <text className="shard-arc-label" x={layout.width / 2} y={layout.height - 4} textAnchor="middle">
             {PHASE_TEXT[move.phase].label}: {PHASE_TEXT[move.phase].text}
           </text>
         )}

@@ -80,8 +80,12 @@ export function phaseState(move: ShardMoveSnapshot, phase: ReshardPhase): PhaseS
 export function describeMoveKind(move: ShardMoveSnapshot): string {
   const to = move.targets.join(', ');
   const from = move.sources.join(', ');
-  if (move.kind === 'add') return `Adding ${to}: rows move from ${from}`;
-  if (move.kind === 'remove') return `Removing ${from}: its rows move to ${to}`;
+  // % N lists every shard as a target (keys reshuffle among all of them): name the new one.
+  const added = move.targets.filter((t) => !move.sources.includes(t)).join(', ') || to;
+  const left = move.sources.filter((s) => !move.targets.includes(s)).join(', ') || from;
+  if (move.kind === 'add') return `Adding ${added}: rows move from ${from}`;
+  if (move.kind === 'remove')
+    return `Removing ${left}: its rows move to ${move.targets.filter((t) => t !== left).join(', ') || to}`;
   return `Moving a logical shard from ${from} to ${to}`;
 }
 
