@@ -152,7 +152,7 @@ export async function predict(page: Page, step: StepJson, actual: string | numbe
   else await question.getByRole('radio', { name: answer.label, exact: true }).check();
   await player(page).getByRole('button', { name: 'Commit answer and play' }).click();
   const reveal = player(page).getByTestId('lesson-reveal');
-  await expect(reveal).toContainText(`The engine's answer: ${actualText(step, actual)}.`, { timeout: 90_000 });
+  await expect(reveal).toContainText(`The engine's answer: ${actualText(step, actual)}.`, { timeout: 240_000 });
   await expect(reveal).toContainText(right ? 'Right' : 'Not quite');
   note('reveal', `${step.id}: ${await player(page).getByRole('region', { name: 'Reveal' }).textContent()}`);
 }
@@ -160,13 +160,13 @@ export async function predict(page: Page, step: StepJson, actual: string | numbe
 export async function playStep(page: Page): Promise<void> {
   await player(page).getByRole('button', { name: 'Play step' }).click();
   await expect(player(page).getByText(/^(Step played: Next goes on\.|Lesson complete\.)$/)).toBeVisible({
-    timeout: 90_000,
+    timeout: 240_000,
   });
 }
 
 export async function goalMet(page: Page, step: StepJson): Promise<void> {
   const status = player(page).getByTestId('lesson-goal-status');
-  await expect(status).toHaveText('Goal met.', { timeout: 90_000 });
+  await expect(status).toHaveText('Goal met.', { timeout: 240_000 });
   note('goal', `${step.id}: ${await player(page).getByRole('region', { name: 'Goal' }).textContent()}`);
 }
 
