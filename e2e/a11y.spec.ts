@@ -33,6 +33,7 @@ async function openLesson(page: Page, path: string): Promise<void> {
 }
 
 test('free play has no axe violations, in every tab', async ({ page }) => {
+  test.setTimeout(600_000); // some 30 axe runs (each tab, light and dark) take minutes on a busy machine
   await openApp(page);
   // A lagging replica, so the console's side-by-side mode has a marked row to check too.
   await setReplicaLag(page, 5000, ['replica-1']);
@@ -78,6 +79,7 @@ test('a played scenario and a rejected file have no axe violations', async ({ pa
 });
 
 test('the start page and the lesson, presenter and embed modes have no axe violations', async ({ page }) => {
+  test.setTimeout(600_000); // three lesson openings (each builds a cluster) and eight axe runs
   await page.goto('/');
   await expect(page.getByRole('link', { name: 'Free play (sandbox)' })).toBeVisible();
   await expectNoViolations(page);
