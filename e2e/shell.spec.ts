@@ -11,6 +11,9 @@ import { clickPlaceOrder, expect, note, openApp, openTab, snap, test, waitForBoo
 
 const LESSON = 'stale-read';
 
+// Each test boots a cluster, and the lesson tests build a lesson's cluster on top: minutes on a busy machine.
+test.describe.configure({ timeout: 300_000 });
+
 /** Whether the whole of `locator` lies inside the viewport (the first screen, no scrolling). */
 async function onFirstScreen(page: Page, locator: Locator): Promise<boolean> {
   const box = await locator.boundingBox();
