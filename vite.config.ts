@@ -1,6 +1,10 @@
 /// <reference types="vitest/config" />
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { serviceWorkerSource } from './src/platform/browser/serviceWorker.ts';
 
 /**
  * src/platform/browser/preboot.ts starts the database nodes booting (see there). Vite would bundle it
@@ -83,8 +87,49 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/** Every file under `dir`, relative to it, with '/' separators. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path).map((f) => `${name}/${f}`) : [name];
+  });
+}
+
+/**
+ * Offline after the first visit: writes `sw.js` (src/platform/browser/serviceWorker.ts) with
+ * every file of the build and of public/ (the node snapshot, the icons), its cache named
+ * after a hash of their names and the snapshot's checksum, so a new build replaces it.
+ */
+function serviceWorker(): Plugin {
+  let base = '/';
+  let publicDir = 'public';
+  return {
+    name: 'replica-lab-service-worker',
+    apply: 'build',
+    enforce: 'post',
+    configResolved(config) {
+      base = config.base;
+      publicDir = config.publicDir;
+    },
+    generateBundle(_, bundle) {
+      const emitted = Object.keys(bundle).filter((f) => !f.endsWith('.map'));
+      const copied = filesUnder(publicDir).filter((f) => !f.endsWith('.sha256') && f !== 'sw.js');
+      const files = [...new Set([...emitted, ...copied, 'index.html'])].sort();
+      const hash = createHash('sha256').update(files.join('\n'));
+      try {
+        hash.update(filesUnder(join(publicDir, 'snapshot')).join());
+        hash.update(String(statSync(join(publicDir, 'snapshot', 'cluster.tar')).mtimeMs));
+      } catch {
+        // No snapshot: the file list alone names the build.
+      }
+      const version = hash.digest('hex').slice(0, 12);
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source: serviceWorkerSource(version, base, files) });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), prebootEntry(), contentSecurityPolicy()],
+  plugins: [react(), prebootEntry(), contentSecurityPolicy(), serviceWorker()],
   // PGlite ships its own .wasm/.data files; pre-bundling breaks their loading.
   optimizeDeps: { exclude: ['@electric-sql/pglite'] },
   worker: { format: 'es' },

@@ -7,6 +7,7 @@
  * same file and seed.
  */
 import { Cluster, type JournalEntry, type NodeFactory, type SettingsInput } from '../engine/index.ts';
+import { registerServiceWorker } from '../platform/browser/serviceWorker.ts';
 import { runAsScenario } from '../scenarios/journal.ts';
 import { finishScenario, type ScheduledRun, scenarioSettings, scheduleSteps } from '../scenarios/runner.ts';
 import type { Scenario } from '../scenarios/schema.ts';
@@ -44,6 +45,8 @@ export async function startLab(settings: SettingsInput): Promise<void> {
     plan = { settings };
     connect(lab);
     lab.driver.play();
+    // Offline after the first visit (built app only), registered once booted so caching never slows the boot.
+    if (import.meta.env.PROD) registerServiceWorker(import.meta.env.BASE_URL);
     console.info(
       `Replica Lab: cluster booted in ${Math.round(lab.bootMs)} ms (${Math.round(lab.readyAtMs)} ms after navigation start)`,
     );
