@@ -76,10 +76,14 @@ export async function openStep(page: Page, lesson: LessonJson, step: string, cha
   // a boot can time out (contention, not the lesson): then the page is loaded once more.
   const heading = player(page).getByRole('heading', { level: 2 });
   const bootFailed = page.getByRole('alert').filter({ hasText: 'failed to boot' });
-  await expect(heading.or(bootFailed)).toBeVisible({ timeout: 300_000 });
+  const tryAgain = player(page).getByRole('button', { name: 'Try again' });
+  await expect(heading.or(bootFailed).or(tryAgain)).toBeVisible({ timeout: 300_000 });
   if (await bootFailed.isVisible()) {
     note('boot', `retried after: ${await bootFailed.textContent()}`);
     await page.reload();
+  } else if (await tryAgain.isVisible()) {
+    note('boot', `lesson retried after: ${await player(page).getByRole('alert').textContent()}`);
+    await tryAgain.click();
   }
   await expectStep(page, lesson, index, 300_000);
   await page.getByRole('combobox', { name: 'Speed' }).selectOption('8');

@@ -68,10 +68,14 @@ export function LessonPlayer({ lessonId, stepId, mode = 'normal', fromStep, toSt
   };
   useLessonKeys(step !== undefined, (action) => void (action === 'next' ? goOn() : back()));
 
-  if (run.error && !step) {
+  if (run.error && (!step || !run.compiled) && !run.busy) {
+    // Nothing to show yet: the lesson's cluster did not build (a boot timed out, say).
     return (
       <section className={`panel lesson-player lesson-${mode}`} aria-label="Lesson">
         <p role="alert">{run.error}</p>
+        <button type="button" onClick={() => void openLesson(lessonId, { stepId, challenge, mode, fromStep, toStep })}>
+          Try again
+        </button>
       </section>
     );
   }
