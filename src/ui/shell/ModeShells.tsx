@@ -59,18 +59,19 @@ export function EmbedScreen({ view }: { view: EmbedView }) {
   return (
     <div className="embed-screen">
       <header className="embed-header">
-        <p className="embed-title">
+        <h1 className="embed-title">
           <strong>Replica Lab</strong>
           {lesson ? `: ${lesson.title}` : ''}
-        </p>
+        </h1>
         <a href={full.toString()} target="_blank" rel="noopener">
           Open in Replica Lab
         </a>
       </header>
-      <main className="embed-main">
+      {/* App's Running is the page's one main landmark. */}
+      <div className="embed-main">
         <Topology />
         <LessonPlayerSlot lesson={view.lesson} challenge={false} mode="embed" from={view.from} to={view.to} />
-      </main>
+      </div>
     </div>
   );
 }
