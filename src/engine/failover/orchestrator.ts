@@ -9,7 +9,6 @@
 
 import type { ClusterMachineEvent, NodeStatus } from '../cluster/clusterMachine.ts';
 import { type ClusterSettings, PRIMARY, type ReplicaSettings, resolveSettings, STANDBY } from '../cluster/settings.ts';
-import { REPLICATED_TABLES } from '../db/schema.ts';
 import type { CapturedTxn, NodeHandle } from '../db/types.ts';
 import type { CommitAcks } from '../replication/commitAcks.ts';
 import { type LogEntry, PrimaryLog } from '../replication/primaryLog.ts';
@@ -18,7 +17,7 @@ import type { VirtualClock } from '../sim/clock.ts';
 import type { History } from '../sim/history.ts';
 import { chooseCandidate, MAX_LAG_BYTES_DEFAULT, type PromotionPolicy } from './candidate.ts';
 import { lostWrites, SEQUENCE_AFTER_PROMOTION_SQL } from './promotionEffects.ts';
-import { copyTablesSql, rewindSql } from './rewind.ts';
+import { copyTablesSql, needsWholeCopy, rewindSql } from './rewind.ts';
 
 /**
  * What a node holds: timeline `timeline`'s history up to log entry `entry` (and `lsn`). An
@@ -441,14 +440,6 @@ export class FailoverOrchestrator {
     this.splitBrainSeen = true;
     this.host.history.record({ type: 'split-brain', nodes: [node, this.leader] });
   }
-}
-
-/** Whether copying the shop's rows is not enough: the schemas differ, or there are tables the shop does not have. */
-async function needsWholeCopy(leader: NodeHandle, node: NodeHandle): Promise<boolean> {
-  const [a, b] = await Promise.all([leader.dumpDatabase(), node.dumpDatabase()]);
-  const shop = new Set(REPLICATED_TABLES.map((t) => t.name));
-  const extra = (tables: Record<string, unknown>) => Object.keys(tables).some((t) => !shop.has(t));
-  return JSON.stringify(a.schema) !== JSON.stringify(b.schema) || extra(a.tables) || extra(b.tables);
 }
 
 function headOf(log: PrimaryLog): NodePosition {

@@ -1,11 +1,12 @@
 /**
  * Throwing away a divergent tail, as pg_rewind does for an old primary (or a replica that
  * received more than the promoted node had): the changes of the given transactions are
- * undone newest first, triggers off. Pure: returns SQL text and what it discards.
+ * undone newest first, triggers off (pure: SQL text); and when a fresh copy must take the
+ * whole data directory rather than the shop's rows.
  */
 import { jsonLiteral, quoteIdent } from '../db/applySql.ts';
 import { REPLICATED_TABLES } from '../db/schema.ts';
-import type { RowChange } from '../db/types.ts';
+import type { NodeHandle, RowChange } from '../db/types.ts';
 
 function keyMatch(change: RowChange, row: Record<string, unknown> | null): string {
   const t = quoteIdent(change.table);
@@ -59,4 +60,12 @@ export function copyTablesSql(tables: Record<string, Record<string, unknown>[]>)
       ),
     'COMMIT;',
   ].join('\n');
+}
+
+/** Whether copying the shop's rows is not enough: the schemas differ, or there are tables the shop does not have. */
+export async function needsWholeCopy(leader: NodeHandle, node: NodeHandle): Promise<boolean> {
+  const [a, b] = await Promise.all([leader.dumpDatabase(), node.dumpDatabase()]);
+  const shop = new Set(REPLICATED_TABLES.map((t) => t.name));
+  const extra = (tables: Record<string, unknown>) => Object.keys(tables).some((t) => !shop.has(t));
+  return JSON.stringify(a.schema) !== JSON.stringify(b.schema) || extra(a.tables) || extra(b.tables);
 }
