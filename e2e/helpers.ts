@@ -114,6 +114,8 @@ export async function stepOnce(page: Page): Promise<void> {
   const before = await processed(page);
   await page.getByRole('button', { name: 'Step', exact: true }).click();
   await expect.poll(() => processed(page)).toBeGreaterThan(before);
+  // An event counts as processed when it starts; its database work may still be running.
+  await expect.poll(() => page.evaluate(() => window.replicaLab?.cluster.clock.idle ?? false)).toBe(true);
   await rendered(page);
 }
 

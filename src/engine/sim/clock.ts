@@ -93,9 +93,14 @@ export class VirtualClock implements Clock {
     return this.nowMs;
   }
 
-  /** Number of events run so far. */
+  /** Number of events started so far (an event counts from the moment it starts). */
   get processed(): number {
     return this.processedCount;
+  }
+
+  /** Whether no event is running now (a step or a tick has finished all its work). */
+  get idle(): boolean {
+    return this.running === null;
   }
 
   /** Schedules `task` `delayMs` from now; returns an id for cancel(). */
