@@ -97,14 +97,8 @@ test('probe a key, add a shard under load, watch the phases and see nothing lost
     await stepOnce(page);
   }
   note('phases seen', seen.join(' '));
-  // A Step may run more than one event, so a phase shorter than a step (verify checksums a
-  // few hundred rows in a few engine ms) can pass between two looks: what was seen must be
-  // the move's phases in order, and the strip must record every phase, done, in order.
-  const order = ['(Copy)', '(Catch-up)', '(Verify)', '(Switch reads)', '(Switch writes)', '(Clean up)'];
-  expect(seen[0]).toBe('(Copy)');
-  expect(seen.length, 'phases seen while stepping').toBeGreaterThanOrEqual(4);
-  expect(seen.map((p) => order.indexOf(p))).toEqual([...seen.map((p) => order.indexOf(p))].sort((a, b) => a - b));
-  expect(seen.every((p) => order.includes(p)), `only the move's phases: ${seen.join(' ')}`).toBe(true);
+  // Step waits for each event's database work, so every phase is seen, however short.
+  expect(seen).toEqual(['(Copy)', '(Catch-up)', '(Verify)', '(Switch reads)', '(Switch writes)', '(Clean up)']);
   expect(dotPositions.size, 'rows drawn at different places as engine time moves').toBeGreaterThan(1);
   const phases = panel.getByRole('list', { name: 'Resharding phases' }).getByRole('listitem');
   await expect(phases).toHaveCount(6);
