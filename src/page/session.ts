@@ -14,6 +14,7 @@ import type { Scenario } from '../scenarios/schema.ts';
 import { exposeLab } from './automation.ts';
 import { type BuildCluster, bootLab, defaultCluster, type Lab } from './bootLab.ts';
 import { describeError, formatEngineTime } from './format.ts';
+import { followRowLedger } from './shards.ts';
 import { bootFailed, connectLab, currentLab, logActivity, type ScenarioRunView, useLab } from './store.ts';
 
 /** What the running cluster was built from, to build it again (step back). */
@@ -56,7 +57,16 @@ export async function startLab(settings: SettingsInput): Promise<void> {
   }
 }
 
+/**
+ * Free play can run for hours: its history keeps about the newest PAGE_HISTORY_EVENTS
+ * events (a few minutes at the default load; the timeline shows 20 s), so the page's memory
+ * stays flat. A scenario or lesson keeps its whole history: its summary and goals read it all.
+ */
+export const PAGE_HISTORY_EVENTS = 100_000;
+
 function connect(lab: Lab): void {
+  followRowLedger(lab.cluster.history);
+  if (!plan?.scenario) lab.cluster.history.keepAtMost(PAGE_HISTORY_EVENTS);
   connectLab(lab);
   exposeLab(lab);
   showSeedInUrl(lab.cluster.settings.seed);

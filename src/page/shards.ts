@@ -3,9 +3,10 @@
  * the snapshot's 20-second window): rows there were when the orders were sharded plus the
  * writes acknowledged since, against the rows the shards hold. Once a move has cleaned up,
  * the two must be equal: fewer means rows were lost, more that copies were left behind.
- * Followed incrementally, so a frame costs only the events new since the last one.
+ * Followed as the history records (from connect), so it costs one type check per event and
+ * stays whole when the page bounds its history (old events dropped in a long free play).
  */
-import type { Recorded } from '../engine/index.ts';
+import type { Cluster, Recorded } from '../engine/index.ts';
 import { currentLab } from './store.ts';
 
 export interface RowLedger {
@@ -35,17 +36,26 @@ export function foldLedger(ledger: RowLedger, events: readonly Recorded[], from 
   return { sharded, initialRows, ackedWrites, expectedRows: initialRows + ackedWrites };
 }
 
-let followed: { events: readonly Recorded[]; upTo: number; ledger: RowLedger } | undefined;
+const followed = new WeakMap<Cluster['history'], { ledger: RowLedger }>();
+
+/** Starts the ledger of `history` from what it holds and keeps it up to date as it records. */
+export function followRowLedger(history: Cluster['history']): () => void {
+  const state = { ledger: foldLedger(EMPTY, history.all()) };
+  followed.set(history, state);
+  return history.onRecord((e) => {
+    if (e.type === 'shard.config' || e.type === 'shard.write.ok') state.ledger = foldLedger(state.ledger, [e]);
+  });
+}
+
+/** The ledger of a followed history (empty when nobody follows it). */
+export function rowLedgerOf(history: Cluster['history']): RowLedger {
+  return followed.get(history)?.ledger ?? EMPTY;
+}
 
 /** The running cluster's ledger, up to its newest event. */
 export function currentRowLedger(): RowLedger {
-  const events = currentLab()?.cluster.history.all();
-  if (!events) return EMPTY;
-  if (followed?.events !== events || followed.upTo > events.length) followed = { events, upTo: 0, ledger: EMPTY };
-  if (followed.upTo < events.length) {
-    followed = { events, upTo: events.length, ledger: foldLedger(followed.ledger, events, followed.upTo) };
-  }
-  return followed.ledger;
+  const history = currentLab()?.cluster.history;
+  return history ? rowLedgerOf(history) : EMPTY;
 }
 
 /** What the ledger says against the rows the shards hold now. */

@@ -5,7 +5,7 @@
  * says what was saved, or why not.
  */
 import { useState } from 'react';
-import { describeError, formatEngineTime } from '../../page/format.ts';
+import { describeError, formatCount, formatEngineTime } from '../../page/format.ts';
 import { currentLab, useLab } from '../../page/store.ts';
 import { RunControls } from '../clock/RunControls.tsx';
 import { download, serializeSvg, svgSize, svgToPng } from './exportFiles.ts';
@@ -20,7 +20,7 @@ function diagramSvg(which: Diagram): SVGSVGElement {
 }
 
 /** The history as a JSON file: what ran, with what reproduces it. */
-function historyFile(): { blob: Blob; name: string; count: number } {
+function historyFile(): { blob: Blob; name: string; count: number; firstSeq: number } {
   const lab = currentLab();
   if (!lab) throw new Error('the cluster is not running');
   const events = lab.cluster.history.all();
@@ -29,10 +29,13 @@ function historyFile(): { blob: Blob; name: string; count: number } {
     seed: lab.cluster.settings.seed,
     settings: lab.cluster.bootSettings(),
     engineTimeMs: lab.cluster.clock.now(),
+    // A long free play keeps only its newest events: these say what was left out.
+    firstSeq: lab.cluster.history.firstSeq,
+    droppedByType: lab.cluster.history.dropped(),
     events,
   };
   const blob = new Blob([`${JSON.stringify(file, null, 2)}\n`], { type: 'application/json' });
-  return { blob, name: `replica-lab-history-seed-${file.seed}.json`, count: events.length };
+  return { blob, name: `replica-lab-history-seed-${file.seed}.json`, count: events.length, firstSeq: file.firstSeq };
 }
 
 export function ExportPanel() {
@@ -48,10 +51,12 @@ export function ExportPanel() {
   };
   const saveHistory = () =>
     run('the history', async () => {
-      const { blob, name, count } = historyFile();
+      const { blob, name, count, firstSeq } = historyFile();
       download(blob, name);
       const at = formatEngineTime(currentLab()?.cluster.clock.now() ?? 0);
-      return `Saved ${name}: ${count} events up to ${at}.`;
+      const dropped =
+        firstSeq > 0 ? ` (the newest; the first ${formatCount(firstSeq)} were dropped to keep memory flat)` : '';
+      return `Saved ${name}: ${count} events${dropped} up to ${at}.`;
     });
   const saveDiagram = (which: Diagram, format: 'svg' | 'png') =>
     run(`the ${which}`, async () => {
