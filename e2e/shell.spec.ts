@@ -94,10 +94,16 @@ test.describe('at 1280x720', () => {
   test('a lesson link opens the lesson beside the topology; a broken link is explained and ignored', async ({
     page,
   }) => {
+    const nodeWorkers: string[] = [];
+    page.on('worker', (w) => {
+      if (w.url().includes('nodeWorker')) nodeWorkers.push(w.url());
+    });
     await page.goto(`/#lesson/${LESSON}`);
     const lesson = page.getByRole('region', { name: 'Lesson' });
     await waitForBoot(page);
     await expect(lesson.getByRole('heading', { level: 2 })).toBeVisible({ timeout: 60_000 });
+    // The link's first cluster is the lesson's own, on the nodes started while the page loaded: no free play first.
+    expect(nodeWorkers, 'database workers started').toHaveLength(4);
     for (const [what, locator] of [
       ['clock', page.getByRole('timer', { name: 'Engine time' })],
       ['topology', page.getByRole('region', { name: 'Topology' })],

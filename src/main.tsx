@@ -5,7 +5,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { engineFailed } from './page/clock.ts';
-import { startLab } from './page/session.ts';
+import { lessonOfRoute, openLesson } from './page/lessonRun.ts';
+import { parseRoute } from './page/route.ts';
+import { startLab, startWithLesson } from './page/session.ts';
 import { seedFromUrl } from './page/shareLink.ts';
 import { logActivity } from './page/store.ts';
 import './ui/theme/tokens.css';
@@ -30,6 +32,12 @@ window.addEventListener('unhandledrejection', (e) => {
 
 // A share link may name the seed (`?seed=42`); a bad one is reported and the default used.
 const link = seedFromUrl(window.location.search);
-void startLab({ replicas: 3, ...(link.seed !== undefined ? { seed: link.seed } : {}) }).then(() => {
+const settings = { replicas: 3, ...(link.seed !== undefined ? { seed: link.seed } : {}) };
+// A lesson link boots the lesson's cluster first; anything else, free play.
+const lesson = lessonOfRoute(parseRoute(window.location.search, window.location.hash));
+const started = lesson
+  ? startWithLesson(settings, () => openLesson(lesson.lessonId, lesson.options))
+  : startLab(settings);
+void started.then(() => {
   if (link.error) logActivity('error', link.error);
 });

@@ -24,6 +24,7 @@ import {
   withPrediction,
   withStepDone,
 } from './lessonProgress.ts';
+import type { PageRoute } from './route.ts';
 import { replayScenario } from './session.ts';
 import { currentLab, useLab } from './store.ts';
 
@@ -86,6 +87,23 @@ export interface OpenOptions {
   mode?: LessonMode;
   fromStep?: string;
   toStep?: string;
+}
+
+/**
+ * What a lesson or embed link opens, with the options its player slot gives (see
+ * ui/shell/lessonSlots.tsx), so the page's first boot can be the lesson's own cluster.
+ * Undefined for other screens and for a lesson the library does not have.
+ */
+export function lessonOfRoute(route: PageRoute): { lessonId: string; options: OpenOptions } | undefined {
+  const { view } = route;
+  if ((view.screen !== 'lesson' && view.screen !== 'embed') || !lessonById(view.lesson)) return undefined;
+  if (view.screen === 'embed')
+    return {
+      lessonId: view.lesson,
+      options: { challenge: false, mode: 'embed', fromStep: view.from, toStep: view.to },
+    };
+  const mode = route.presenter ? 'presenter' : 'normal';
+  return { lessonId: view.lesson, options: { stepId: view.step, challenge: view.challenge, mode } };
 }
 
 /** Whether the player already shows this lesson at this step (a re-render asks again). */

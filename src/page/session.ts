@@ -46,15 +46,32 @@ export async function startLab(settings: SettingsInput): Promise<void> {
     plan = { settings };
     connect(lab);
     lab.driver.play();
-    // Offline after the first visit (built app only), registered once booted so caching never slows the boot.
-    if (import.meta.env.PROD) registerServiceWorker(import.meta.env.BASE_URL);
-    console.info(
-      `Replica Lab: cluster booted in ${Math.round(lab.bootMs)} ms (${Math.round(lab.readyAtMs)} ms after navigation start)`,
-    );
+    firstBooted(lab);
   } catch (err) {
     console.error(err);
     bootFailed(describeError(err));
   }
+}
+
+/**
+ * A lesson or embed link's first cluster is the lesson's own (`open` builds it, taking the
+ * nodes preboot.ts started), not free play and then the lesson: one boot instead of two.
+ * If the lesson's cluster could not be built, free play boots instead and the lesson
+ * player says what failed, with Try again.
+ */
+export async function startWithLesson(settings: SettingsInput, open: () => Promise<void>): Promise<void> {
+  await open().catch((err: unknown) => console.error(err));
+  const lab = currentLab();
+  if (lab) firstBooted(lab);
+  else await startLab(settings);
+}
+
+function firstBooted(lab: Lab): void {
+  // Offline after the first visit (built app only), registered once booted so caching never slows the boot.
+  if (import.meta.env.PROD) registerServiceWorker(import.meta.env.BASE_URL);
+  console.info(
+    `Replica Lab: cluster booted in ${Math.round(lab.bootMs)} ms (${Math.round(lab.readyAtMs)} ms after navigation start)`,
+  );
 }
 
 /**
