@@ -19,6 +19,7 @@ import {
   theRead,
   writesIn,
 } from './facts.ts';
+import { duplicateOrderIds, lastEndedMove, lastMove, lastProbe } from './shardFacts.ts';
 import type { EvaluationContext, MeasureArgs, MeasureName, MeasureValue } from './types.ts';
 
 export interface Measured {
@@ -185,6 +186,57 @@ export const MEASURES: Record<MeasureName, Measure> = {
     return {
       actual: ms,
       explanation: `${stat} read latency ${ms} ms over ${plural(reads.length, 'read')}.`,
+    };
+  },
+  probedShard(ctx, args) {
+    const probe = lastProbe(ctx, args);
+    if (!probe) return { actual: 'no probe', explanation: 'No key was probed in this step.' };
+    return {
+      actual: probe.shard ?? 'every shard',
+      explanation: `The router placed ${probe.key} by ${probe.route}.`,
+    };
+  },
+  movedRowsPercent(ctx) {
+    const done = lastMove(ctx);
+    if (!done) return { actual: 0, explanation: 'No shard move finished in this step.' };
+    const { move, percent } = done;
+    const theory =
+      move.expectedMovedShare === undefined ? '' : ` (theory: ${Math.round(move.expectedMovedShare * 1000) / 10}%)`;
+    return {
+      actual: percent,
+      explanation: `Moving onto ${move.targets.join(', ')} carried ${move.movedRows} of ${move.totalRows} rows: ${percent}%${theory}.`,
+    };
+  },
+  duplicateOrderIds(ctx) {
+    const { ids, orders, shards } = duplicateOrderIds(ctx);
+    const shown = ids
+      .slice(0, 5)
+      .map((id) => `#${id}`)
+      .join(', ');
+    return {
+      actual: ids.length,
+      explanation: ids.length
+        ? `${plural(ids.length, 'order id')} (${shown}${ids.length > 5 ? ', ...' : ''}) ${ids.length === 1 ? 'was' : 'were'} handed out by more than one shard, over ${plural(orders, 'order')} on ${plural(shards, 'shard')}.`
+        : `Each of the ${plural(orders, 'order')} on ${plural(shards, 'shard')} got an id no other shard used.`,
+    };
+  },
+  scatterShards(ctx) {
+    const scatter = ofType(ctx, 'shard.scatter').at(-1);
+    if (!scatter) return { actual: 0, explanation: 'No query went to every shard in this step.' };
+    return {
+      actual: scatter.shards.length,
+      explanation: `"${scatter.query}" has no shard key, so the router asked ${scatter.shards.join(', ')} and merged ${plural(scatter.rows, 'row')}; the slowest shard set its latency, ${scatter.latencyMs} ms.`,
+    };
+  },
+  moveOutcome(ctx) {
+    const move = lastEndedMove(ctx);
+    if (!move) return { actual: 'running', explanation: 'No shard move ended in this step.' };
+    return {
+      actual: move.status,
+      explanation:
+        move.status === 'done'
+          ? `The move onto ${move.targets.join(', ')} finished: ${move.movedRows ?? 0} rows moved.`
+          : `The move onto ${move.targets.join(', ')} failed (${move.detail}); routing stayed as it was.`,
     };
   },
   downtimeMs(ctx) {

@@ -69,7 +69,12 @@ export type MeasureName =
   | 'behindEntries'
   | 'downtimeMs'
   | 'primaryReadShare'
-  | 'readLatencyMs';
+  | 'readLatencyMs'
+  | 'probedShard'
+  | 'movedRowsPercent'
+  | 'duplicateOrderIds'
+  | 'scatterShards'
+  | 'moveOutcome';
 
 /** Names of the goals a step can set (see goals.ts). */
 export type GoalName =

@@ -61,6 +61,31 @@ describe('reveals follow the history', () => {
     );
   }, 120_000);
 
+  it('sharding reveals follow the ids: global ids leave no duplicate and let the move finish', async () => {
+    const serial = await checkLesson(lessonById('shard-ids') as Lesson, inProcessFactory, { plainPath: false });
+    const answer = (c: typeof serial, id: string) => c.steps.find((s) => s.id === id)?.prediction;
+    expect(serial.ok).toBe(true);
+    expect(answer(serial, 'serial')?.actual).toBe(1);
+    expect(answer(serial, 'grow')?.actual).toBe('failed');
+    expect(answer(serial, 'grow')?.explanation).toContain('duplicate key value violates unique constraint');
+
+    const global = variant('shard-ids', (l) => {
+      const first = l.chapters[0].steps[0];
+      first.actions = first.actions?.map((a) => (a.do === 'setSharding' ? { ...a, ids: 'global' } : a));
+    });
+    const unique = await checkLesson(global, inProcessFactory, { plainPath: false });
+    expect(answer(unique, 'serial')?.actual).toBe(0);
+    expect(answer(unique, 'serial')?.explanation).toMatch(
+      /Each of the 4 orders on 4 shards got an id no other shard used/,
+    );
+    expect(answer(unique, 'grow')?.actual).toBe('done');
+    expect(unique.problems).toContainEqual(
+      expect.stringMatching(
+        /^chapter 1, step "grow": the narration expects moveOutcome "failed", but the engine computed "done"/,
+      ),
+    );
+  }, 120_000);
+
   it('an async failover: the most up-to-date replica is promoted and the orders it never received are counted lost', async () => {
     const cluster = await played(
       { replicas: 3, lagMs: [1500, 200, 2000] },

@@ -5,6 +5,7 @@
 import { parseLesson } from '../schema.ts';
 import type { Lesson } from '../types.ts';
 import analyticsReplica from './analytics-replica.json' with { type: 'json' };
+import consistentHashing from './consistent-hashing.json' with { type: 'json' };
 import failoverLostOrders from './failover-lost-orders.json' with { type: 'json' };
 import promoteReplica1 from './promote-replica-1.json' with { type: 'json' };
 import rdsMultiAz from './rds-multi-az.json' with { type: 'json' };
@@ -13,6 +14,8 @@ import replicationModes from './replication-modes.json' with { type: 'json' };
 import roundRobin from './round-robin.json' with { type: 'json' };
 import rywFixes from './ryw-fixes.json' with { type: 'json' };
 import sessionMap from './session-map.json' with { type: 'json' };
+import shardByUser from './shard-by-user.json' with { type: 'json' };
+import shardIds from './shard-ids.json' with { type: 'json' };
 import splitBrain from './split-brain.json' with { type: 'json' };
 import staleRead from './stale-read.json' with { type: 'json' };
 
@@ -29,6 +32,9 @@ export const LESSONS: readonly Lesson[] = [
   promoteReplica1,
   splitBrain,
   rdsMultiAz,
+  shardByUser,
+  consistentHashing,
+  shardIds,
 ].map((raw) => parseLesson(raw));
 
 /** The library's lessons as the landing screen lists them (the same objects as LESSONS). */
