@@ -26,8 +26,8 @@ export const selectShipments = (s: LabState): Shipment[] => s.snapshot?.shipment
 /** The newest log entries, oldest first, at the text panels' pace (tableSnapshot). */
 export const selectRecentLog = (s: LabState): LogEntry[] => s.tableSnapshot?.recentLog ?? NO_ENTRIES;
 
-/** The events of the last seconds of engine time (the snapshot's history window). */
-export const selectHistoryWindow = (s: LabState): HistoryWindow => s.snapshot?.history ?? NO_HISTORY;
+/** The events of the last seconds of engine time (the snapshot's history window), at the panes' pace (paneSnapshot). */
+export const selectPaneHistoryWindow = (s: LabState): HistoryWindow => s.paneSnapshot?.history ?? NO_HISTORY;
 
 export const selectFailoverStory = (s: LabState): FailoverStory => s.snapshot?.failoverStory ?? EMPTY_STORY;
 
@@ -35,6 +35,3 @@ export const selectDowntimes = (s: LabState): FailoverDowntime[] => s.snapshot?.
 
 /** The latest failed health check: how many in a row. */
 export const selectLastFailedCheck = (s: LabState) => selectFailoverStory(s).lastFailedCheck;
-
-/** The node the latest failover phase names (the candidate while one runs). */
-export const selectLatestPhaseNode = (s: LabState): string | undefined => selectFailoverStory(s).phases.at(-1)?.node;

@@ -123,6 +123,14 @@ export interface LabState {
   readyAtMs?: number;
   snapshot?: ClusterSnapshot;
   /**
+   * The same snapshot, at most every PANE_REFRESH_MS while the clock plays (every time
+   * when paused): for the diagrams' slow-changing parts (the topology's boxes and labels,
+   * the timeline's bars), whose React work and layout would otherwise run every frame. Only
+   * what moves with engine time every frame (the transactions on the links, the timeline's
+   * scroll) follows `snapshot`.
+   */
+  paneSnapshot?: ClusterSnapshot;
+  /**
    * The same snapshot, at most every TABLE_REFRESH_MS while the clock plays (every time
    * when paused): for the text-heavy panels (tables, logs, the failover strip), which no
    * one reads at 60 Hz and which cost the most to lay out and paint.
@@ -143,6 +151,7 @@ export interface LabState {
 
 export const ACTIVITY_KEPT = 20;
 export const TABLE_REFRESH_MS = 250;
+export const PANE_REFRESH_MS = 100;
 export const DEFAULT_USER = 1001;
 export const USERS = Array.from({ length: 20 }, (_, i) => 1000 + i);
 
@@ -200,6 +209,7 @@ export function connectLab(lab: Lab): () => void {
     (error) => logActivity('error', `The consistency checker stopped: ${error}`),
   );
   let tableAt = Number.NEGATIVE_INFINITY;
+  let paneAt = Number.NEGATIVE_INFINITY;
   /** History position up to which the failover notices were told (undefined before the first snapshot). */
   let toldUpTo: number | undefined;
   const publish = () => {
@@ -207,10 +217,14 @@ export function connectLab(lab: Lab): () => void {
     const snapshot = lab.cluster.getSnapshot();
     const driver = lab.driver.getState();
     const wallMs = performance.now();
+    // Paused (or stepping): every panel shows this very moment at once.
     const tables = driver.paused || wallMs - tableAt >= TABLE_REFRESH_MS;
     if (tables) tableAt = wallMs;
+    const panes = driver.paused || wallMs - paneAt >= PANE_REFRESH_MS;
+    if (panes) paneAt = wallMs;
     useLab.setState({
       snapshot,
+      ...(panes ? { paneSnapshot: snapshot } : {}),
       ...(tables ? { tableSnapshot: snapshot } : {}),
       driver,
     });

@@ -9,16 +9,15 @@ import './clock.css';
 export function ClockControls() {
   const paused = useLab((s) => s.driver.paused);
   const speed = useLab((s) => s.driver.speed);
-  const nowMs = useLab((s) => s.snapshot?.nowMs ?? 0);
+  // Only whether there is a second to rewind: the time itself (every frame) is EngineTime's.
+  const atStart = useLab((s) => (s.snapshot?.nowMs ?? 0) === 0);
   const pausedWhileHidden = usePausedWhileHidden((s) => s.paused);
   const busy = useLab((s) => s.switching !== undefined || s.scenarioRun?.status === 'finishing');
   return (
     <section className="clock" aria-label="Engine clock">
       <span className="clock-time">
         <span className="clock-label">Engine time</span>
-        <span role="timer" aria-label="Engine time" data-testid="engine-time">
-          {formatEngineTime(nowMs)}
-        </span>
+        <EngineTime />
       </span>
       <button type="button" className="primary-button" onClick={togglePlay} aria-keyshortcuts="Space" disabled={busy}>
         {paused ? 'Play' : 'Pause'}
@@ -27,7 +26,7 @@ export function ClockControls() {
         type="button"
         onClick={() => void stepBack()}
         aria-keyshortcuts="ArrowLeft"
-        disabled={busy || nowMs === 0}
+        disabled={busy || atStart}
         title={`Replays the run up to ${STEP_BACK_MS / 1000} s ago`}
       >
         Rewind 1 s
@@ -52,5 +51,15 @@ export function ClockControls() {
         {paused && pausedWhileHidden ? 'Paused while the tab was hidden' : ''}
       </span>
     </section>
+  );
+}
+
+/** The engine time, redrawn with every snapshot (each frame while playing) on its own, not the whole bar. */
+function EngineTime() {
+  const nowMs = useLab((s) => s.snapshot?.nowMs ?? 0);
+  return (
+    <span role="timer" aria-label="Engine time" data-testid="engine-time">
+      {formatEngineTime(nowMs)}
+    </span>
   );
 }

@@ -9,11 +9,11 @@
  * The operations come from the snapshot's history window, followed incrementally.
  */
 
-import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { type Anomaly, formatLsn, type ReadVerdict } from '../../engine/index.ts';
 import { formatEngineTime, formatMs } from '../../page/format.ts';
-import { selectHistoryWindow } from '../../page/selectors.ts';
-import { useLab } from '../../page/store.ts';
+import { selectPaneHistoryWindow } from '../../page/selectors.ts';
+import { PANE_REFRESH_MS, useLab } from '../../page/store.ts';
 import { ANOMALY_LABEL, evidenceOf } from '../narration/evidence.ts';
 import { findOp } from '../narration/narrationText.ts';
 import { useWidth } from '../shared/useWidth.ts';
@@ -25,6 +25,7 @@ import {
   layoutTimeline,
   type TimelineLayout,
   TimelineOps,
+  trackShift,
 } from './timelineLayout.ts';
 import './timeline.css';
 
@@ -38,10 +39,12 @@ export function markName(anomaly: Anomaly, v: ReadVerdict): string {
 }
 
 export function Timeline() {
-  const snapshot = useLab((s) => s.snapshot);
-  const history = useLab(selectHistoryWindow);
+  // Laid out at the panes' pace (at most ten times a second while playing); useScroll moves it every frame.
+  const snapshot = useLab((s) => s.paneSnapshot);
+  const history = useLab(selectPaneHistoryWindow);
   const generation = useLab((s) => s.generation);
   const reads = useLab((s) => s.reads);
+  const leadMs = useLab((s) => (s.driver.paused ? 0 : PANE_REFRESH_MS * s.driver.speed * 2));
   const [frameRef, width] = useWidth(snapshot !== undefined, 1000);
   const tracker = useRef<{ generation: number; ops: TimelineOps } | null>(null);
   const [selected, setSelected] = useState<Selected | null>(null);
@@ -56,7 +59,11 @@ export function Timeline() {
     () => (reads ? anomalyMarks([...reads.watched, ...reads.markedAnomalous].map((r) => r.verdict)) : []),
     [reads],
   );
-  const layout = useMemo(() => layoutTimeline({ ops, marks, nowMs, width }), [ops, marks, nowMs, width]);
+  const layout = useMemo(
+    () => layoutTimeline({ ops, marks, nowMs, width, leadMs }),
+    [ops, marks, nowMs, width, leadMs],
+  );
+  const { track, marksTrack } = useScroll(layout.width);
   useTopologyHighlight(selected);
   if (!snapshot) return null;
 
@@ -82,16 +89,6 @@ export function Timeline() {
           height={layout.height}
           viewBox={`0 0 ${layout.width} ${layout.height}`}
         >
-          <g className="tl-axis">
-            {layout.ticks.map((t) => (
-              <g key={t.label}>
-                <line x1={t.x} x2={t.x} y1={14} y2={layout.height} />
-                <text x={t.x} y={11} textAnchor="middle">
-                  {t.label}
-                </text>
-              </g>
-            ))}
-          </g>
           {layout.rows.map((r) => (
             <g key={r.client}>
               <line className="tl-row-line" x1={LABEL_WIDTH} x2={layout.width} y1={r.y} y2={r.y} />
@@ -102,11 +99,23 @@ export function Timeline() {
           ))}
           <defs>
             <clipPath id={clipId}>
+              {/* The tick labels' row reaches a little into the label column, so "0 s" shows whole. */}
+              <rect x={LABEL_WIDTH - 16} y={0} width={layout.width - LABEL_WIDTH + 16} height={14} />
               <rect x={LABEL_WIDTH} y={0} width={layout.width - LABEL_WIDTH} height={layout.height} />
             </clipPath>
           </defs>
           <g clipPath={`url(#${clipId})`}>
-            <g transform={`translate(${-layout.shift} 0)`}>
+            <g ref={track} transform={`translate(${-layout.shift} 0)`}>
+              <g className="tl-axis">
+                {layout.ticks.map((t) => (
+                  <g key={t.label}>
+                    <line x1={t.x} x2={t.x} y1={14} y2={layout.height} />
+                    <text x={t.x} y={11} textAnchor="middle">
+                      {t.label}
+                    </text>
+                  </g>
+                ))}
+              </g>
               {layout.bars.map((b) => (
                 <Bar key={b.op} bar={b} />
               ))}
@@ -117,7 +126,11 @@ export function Timeline() {
           className="tl-marks"
           style={{ left: LABEL_WIDTH, width: layout.width - LABEL_WIDTH, height: layout.height }}
         >
-          <div className="tl-marks-track" style={{ transform: `translateX(${-(layout.shift + LABEL_WIDTH)}px)` }}>
+          <div
+            ref={marksTrack}
+            className="tl-marks-track"
+            style={{ transform: `translateX(${-(layout.shift + LABEL_WIDTH)}px)` }}
+          >
             {layout.marks.map((m) => {
               const isSelected = selected?.verdict.op === m.verdict.op && selected.anomaly === m.anomaly;
               return (
@@ -140,6 +153,29 @@ export function Timeline() {
       {selected && <EvidenceBox selected={selected} onClose={() => setSelected(null)} />}
     </section>
   );
+}
+
+/**
+ * Scrolls the drawing to the engine time of every published snapshot (each frame while
+ * playing) by moving two transforms, without a React render: the bars, ticks and marks
+ * sit on a track whose coordinates never change as time passes (timelineLayout.ts).
+ */
+function useScroll(width: number) {
+  const track = useRef<SVGGElement>(null);
+  const marksTrack = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const scrollTo = (nowMs: number | undefined) => {
+      if (nowMs === undefined) return;
+      const shift = trackShift(nowMs, width);
+      track.current?.setAttribute('transform', `translate(${-shift} 0)`);
+      if (marksTrack.current) marksTrack.current.style.transform = `translateX(${-(shift + LABEL_WIDTH)}px)`;
+    };
+    scrollTo(useLab.getState().snapshot?.nowMs);
+    return useLab.subscribe((s, prev) => {
+      if (s.snapshot !== prev.snapshot) scrollTo(s.snapshot?.nowMs);
+    });
+  });
+  return { track, marksTrack };
 }
 
 /**

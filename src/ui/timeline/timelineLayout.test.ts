@@ -11,6 +11,7 @@ import {
   ROW_HEIGHT,
   type TimelineOp,
   TimelineOps,
+  trackShift,
 } from './timelineLayout.ts';
 
 let seq = 0;
@@ -107,6 +108,24 @@ describe('layoutTimeline', () => {
     const pending = layout.bars.find((b) => b.op === 999);
     expect(pending?.className).toContain('tl-pending');
     expect((pending?.x ?? 0) + (pending?.w ?? 0) - layout.shift).toBeCloseTo(1000 - 8);
+  });
+
+  it("scrolls between layouts: trackShift at a later now is that moment's layout shift, and the lead covers the gap", () => {
+    const width = LABEL_WIDTH + 1008;
+    const ops = [op({ op: 1, start: 19_000, end: undefined, outcome: 'pending' })];
+    const laid = layoutTimeline({ ops, marks: [], nowMs: 20_000, width, leadMs: 200 });
+    const later = layoutTimeline({ ops, marks: [], nowMs: 20_150, width });
+    expect(trackShift(20_150, width)).toBeCloseTo(later.shift);
+    expect(trackShift(20_000, width)).toBeCloseTo(laid.shift);
+    // 150 ms on, the pending bar drawn 200 ms ahead still reaches the window's right edge (width - 8).
+    const bar = laid.bars[0];
+    expect(bar.x + bar.w - trackShift(20_150, width)).toBeGreaterThanOrEqual(width - 8);
+    // Ticks sit on the track too, one step apart, through the lead (20 s is 200 ms past the window's end).
+    const xs = laid.ticks.map((t) => t.x - laid.shift);
+    expect(laid.ticks.at(-1)?.label).toBe('20 s');
+    expect(xs.at(-1)).toBeCloseTo(width - 8);
+    expect(laid.ticks[0].x - laid.shift).toBeGreaterThanOrEqual(LABEL_WIDTH);
+    expect(trackShift(5_000, width)).toBe(0);
   });
 
   it('places one mark per anomaly after its read bar, and none for reads out of view', () => {

@@ -4,7 +4,7 @@
  * bar and each anomaly mark go in the visible window (a d3 scaleLinear over engine time).
  * Knows nothing of React, the DOM or the store.
  */
-import { scaleLinear } from 'd3';
+import { tickStep } from 'd3';
 import type { Anomaly, ReadVerdict, Recorded } from '../../engine/index.ts';
 
 export const WINDOW_MS = 10_000;
@@ -113,6 +113,7 @@ export interface TimelineLayout {
   rows: RowLayout[];
   bars: BarLayout[];
   marks: MarkLayout[];
+  /** On the track, like the bars (they scroll with them), from the window's start to its end plus the lead. */
   ticks: { x: number; label: string }[];
   /** Ops in the window, before the MAX_BARS cull. */
   inWindow: number;
@@ -144,6 +145,20 @@ export function barClass(kind: OpKind, outcome: Outcome): string {
 
 const MARK_STEP = 12;
 
+/** The track's scale: engine time 0 at LABEL_WIDTH, the window's length across the drawing. */
+function pxPerMsOf(width: number, windowMs: number): number {
+  return (Math.max(LABEL_WIDTH + 100, width) - 8 - LABEL_WIDTH) / windowMs;
+}
+
+/**
+ * How far left the track is drawn at engine time `nowMs`: what moves every frame, while
+ * the layout itself may be a few frames old (the page lays it out at most ten times a
+ * second while the clock plays and scrolls it in between).
+ */
+export function trackShift(nowMs: number, width: number, windowMs = WINDOW_MS): number {
+  return Math.max(0, nowMs - windowMs) * pxPerMsOf(width, windowMs);
+}
+
 export function layoutTimeline(input: {
   ops: readonly TimelineOp[];
   marks: readonly MarkInput[];
@@ -151,19 +166,20 @@ export function layoutTimeline(input: {
   width: number;
   windowMs?: number;
   maxBars?: number;
+  /**
+   * Engine time the drawing may scroll on before it is laid out again: pending bars run
+   * and ticks go this far past now, so the scrolled-in edge is not blank. 0 when paused.
+   */
+  leadMs?: number;
 }): TimelineLayout {
   const windowMs = input.windowMs ?? WINDOW_MS;
   const maxBars = input.maxBars ?? MAX_BARS;
+  const leadMs = input.leadMs ?? 0;
   // The first window runs from engine time 0; after that it follows now.
   const from = Math.max(0, input.nowMs - windowMs);
   const to = from + windowMs;
   const width = Math.max(LABEL_WIDTH + 100, input.width);
-  const x = scaleLinear()
-    .domain([from, to])
-    .range([LABEL_WIDTH, width - 8])
-    .clamp(true);
-  // The track: engine time 0 at LABEL_WIDTH, at the window's scale.
-  const pxPerMs = (width - 8 - LABEL_WIDTH) / windowMs;
+  const pxPerMs = pxPerMsOf(width, windowMs);
   const track = (ms: number) => LABEL_WIDTH + ms * pxPerMs;
   const visible = input.ops.filter((o) => o.start <= to && (o.end ?? to) >= from);
   // Keep the newest bars when there are too many.
@@ -172,7 +188,7 @@ export function layoutTimeline(input: {
   const rowY = new Map(clients.map((c, i) => [c, AXIS_HEIGHT + i * ROW_HEIGHT]));
   const bars: BarLayout[] = kept.map((o) => {
     const x0 = track(o.start);
-    const x1 = track(o.end ?? to);
+    const x1 = track(o.end ?? input.nowMs + leadMs);
     return {
       op: o.op,
       kind: o.kind,
@@ -205,10 +221,13 @@ export function layoutTimeline(input: {
       y: bar.y + bar.h / 2,
     });
   }
-  const ticks = x.ticks(Math.max(2, Math.floor((width - LABEL_WIDTH) / 110))).map((t) => ({
-    x: x(t),
-    label: `${(t / 1000).toFixed(t % 1000 === 0 ? 0 : 1)} s`,
-  }));
+  // The window's ticks (d3 picks the step), continued through the lead at the same step.
+  const count = Math.max(2, Math.floor((width - LABEL_WIDTH) / 110));
+  const step = tickStep(from, to, count);
+  const ticks: TimelineLayout['ticks'] = [];
+  for (let t = Math.ceil(from / step) * step; t <= to + leadMs; t += step) {
+    ticks.push({ x: track(t), label: `${(t / 1000).toFixed(t % 1000 === 0 ? 0 : 1)} s` });
+  }
   return {
     width,
     height: AXIS_HEIGHT + Math.max(1, clients.length) * ROW_HEIGHT + 4,
@@ -219,7 +238,7 @@ export function layoutTimeline(input: {
     marks,
     ticks,
     inWindow: visible.length,
-    shift: from * pxPerMs,
+    shift: trackShift(input.nowMs, width, windowMs),
   };
 }
 

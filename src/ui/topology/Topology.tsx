@@ -14,33 +14,40 @@
 
 import { useCallback, useMemo, useState } from 'react';
 import type { ClusterSnapshot } from '../../engine/index.ts';
-import { selectLastFailedCheck, selectLatestPhaseNode, selectShipments } from '../../page/selectors.ts';
+import { selectShipments } from '../../page/selectors.ts';
 import { useLab } from '../../page/store.ts';
 import { failingOver } from '../replication/replicationText.ts';
 import { useWidth } from '../shared/useWidth.ts';
-import { describeHighlight, useHighlight } from './highlight.ts';
+import { describeHighlight, type Highlight, useHighlight } from './highlight.ts';
 import { NodeBox, type NodeMarks, SmallBox } from './NodeBox.tsx';
 import { NodeMenu, NodeTrigger } from './NodeMenu.tsx';
 import { Links, Traffic } from './TopologyLinks.tsx';
 import { ScreenReaderList } from './TopologyWords.tsx';
-import { layoutTopology, placeShipments, type TopologyLayout } from './topologyLayout.ts';
+import { type LayoutInput, layoutTopology, placeShipments, type TopologyLayout } from './topologyLayout.ts';
 import { describeTopology, failoverLabel } from './topologyText.ts';
 import './topology.css';
 
 export function Topology() {
-  const snapshot = useLab((s) => s.snapshot);
-  const lastFailed = useLab(selectLastFailedCheck);
-  const candidate = useLab(selectLatestPhaseNode);
-  const shipments = useLab(selectShipments);
+  // Boxes, links and words at the panes' pace (at most ten times a second while playing);
+  // only the transactions on the links (MovingTraffic) are drawn every frame.
+  const snapshot = useLab((s) => s.paneSnapshot);
   const highlight = useHighlight((s) => s.highlight);
   const [frameRef, width] = useWidth(snapshot !== undefined, 1200);
   const [menuFor, setMenuFor] = useState<string | null>(null);
   // Stable, so the open menu's listeners (and its focus) are set up once, not on every frame.
   const closeMenu = useCallback(() => setMenuFor(null), []);
-  const layout = useMemo(() => (snapshot ? layoutFor(snapshot, width) : undefined), [snapshot, width]);
+  // Laid out again only when what it is made of changes (a failover, a node added), not per snapshot.
+  const layoutKey = snapshot ? JSON.stringify(layoutInputOf(snapshot)) : '';
+  const layout = useMemo(
+    () => (layoutKey ? layoutTopology({ ...(JSON.parse(layoutKey) as LayoutInput), width }) : undefined),
+    [layoutKey, width],
+  );
   if (!snapshot || !layout) return null;
 
-  const { failover } = snapshot;
+  const { failover, shipments } = snapshot;
+  const lastFailed = snapshot.failoverStory.lastFailedCheck;
+  const candidate = snapshot.failoverStory.phases.at(-1)?.node;
+  // For the words (how many on each link); the dots themselves move in MovingTraffic.
   const traffic = placeShipments(layout.paths.replication, shipments, snapshot.nowMs);
   const rowOf = (name: string) => snapshot.replication.find((r) => r.name === name);
   const nodeOf = (name: string) => snapshot.nodes.find((n) => n.name === name);
@@ -114,9 +121,7 @@ export function Topology() {
           >
             Failover manager: {label}
           </text>
-          {traffic.map((t) => (
-            <Traffic key={t.replica} traffic={t} highlight={highlight} />
-          ))}
+          <MovingTraffic layout={layout} highlight={highlight} />
         </svg>
         {boxes.map((box) => (
           <NodeTrigger
@@ -143,7 +148,16 @@ export function Topology() {
   );
 }
 
-function layoutFor(snapshot: ClusterSnapshot, width: number): TopologyLayout {
+/** The transactions on the links, placed at the newest snapshot's engine time: the part that moves every frame. */
+function MovingTraffic({ layout, highlight }: { layout: TopologyLayout; highlight: Highlight | null }) {
+  const shipments = useLab(selectShipments);
+  const nowMs = useLab((s) => s.snapshot?.nowMs ?? 0);
+  return placeShipments(layout.paths.replication, shipments, nowMs).map((t) => (
+    <Traffic key={t.replica} traffic={t} highlight={highlight} />
+  ));
+}
+
+function layoutInputOf(snapshot: ClusterSnapshot): Omit<LayoutInput, 'width'> {
   const primary = snapshot.failover.primary;
   const others = snapshot.nodes.map((n) => n.name).filter((n) => n !== primary);
   const following = new Set(snapshot.replication.map((r) => r.name));
@@ -152,12 +166,11 @@ function layoutFor(snapshot: ClusterSnapshot, width: number): TopologyLayout {
   const rest = others
     .filter((n) => !readers.includes(n))
     .sort((a, b) => Number(!following.has(a)) - Number(!following.has(b)));
-  return layoutTopology({
-    width,
+  return {
     appServers: snapshot.app.servers,
     primary,
     others: [...readers, ...rest],
     readers,
     endpoint: snapshot.failover.endpoint,
-  });
+  };
 }
