@@ -243,7 +243,14 @@ async function main(): Promise<number> {
     return 0;
   }
   console.error(`running "${scenario.name}"...`);
-  const summary = await runScenario(scenario, inProcessFactory, { seed });
+  let summary: Awaited<ReturnType<typeof runScenario>>;
+  try {
+    summary = await runScenario(scenario, inProcessFactory, { seed });
+  } catch (err) {
+    // A step the engine refused (e.g. sharding an already sharded cluster): say which, without a stack.
+    console.error(`"${scenario.name}" stopped: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
   if (args.values.json) emit(JSON.stringify(summary, null, 2));
   else printText(summary);
   return 0;

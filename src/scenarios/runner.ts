@@ -26,6 +26,8 @@ export function scenarioSettings(scenario: Scenario, seed?: number) {
  * journaled: a replay of the run schedules them again. Returns a promise that settles when
  * every step's operation has completed (it only progresses while the clock runs).
  */
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
 export function scheduleSteps(cluster: Cluster, scenario: Scenario): ScheduledRun {
   const { times, endMs } = stepTimes(scenario.steps);
   const results: Promise<unknown>[] = [];
@@ -38,7 +40,14 @@ export function scheduleSteps(cluster: Cluster, scenario: Scenario): ScheduledRu
       times[index],
       () => {
         cluster.history.record({ type: 'scenario.step', index, action: step.do });
-        results.push(cluster.unjournaled(() => runStep(cluster, step)));
+        const result = cluster
+          .unjournaled(() => runStep(cluster, step))
+          .catch((err: unknown) => {
+            throw new Error(`step ${index + 1} (${step.do}) at ${times[index]} ms failed: ${errorText(err)}`);
+          });
+        // Handled by `done` once every step has started; until then a failure must not go unhandled.
+        result.catch(() => undefined);
+        results.push(result);
         if (results.length === scenario.steps.length) scheduled();
       },
       `step ${index + 1}`,
