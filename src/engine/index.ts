@@ -45,7 +45,14 @@ export {
 } from './capacity/documentClaims.ts';
 export { type MeasuredRates, meanFailoverDowntimeMs, measuredRates } from './capacity/measured.ts';
 // The checker: verdicts, downtime and the failover story, computed from the history only.
-export { type AckedWrite, ANOMALIES, type Anomaly, classifyReads, type ReadVerdict } from './checker/consistency.ts';
+export {
+  type AckedWrite,
+  ANOMALIES,
+  type Anomaly,
+  classifyReads,
+  ReadClassifier,
+  type ReadVerdict,
+} from './checker/consistency.ts';
 export { type FailoverDowntime, failoverDowntimes } from './checker/downtime.ts';
 export {
   EMPTY_STORY,

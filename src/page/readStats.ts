@@ -2,14 +2,15 @@
  * The consistency checker's verdicts, summarised for the page: totals of each anomaly,
  * the share of reads the primary served, read latency percentiles and the latest reads
  * with why routing sent each one where it did. The verdicts come from the engine's
- * classifyReads; this file only feeds it and counts. It runs in a worker
- * (readStats.worker.ts, started by readChecker.ts): no React, no DOM.
+ * checker (its ReadClassifier, classifyReads one event at a time); this file only feeds it
+ * and counts. It runs in a worker (readStats.worker.ts, started by readChecker.ts): no
+ * React, no DOM.
  */
 import {
   ANOMALIES,
   type Anomaly,
   CHECKED_EVENT_TYPES,
-  classifyReads,
+  ReadClassifier,
   type ReadVerdict,
   type Recorded,
 } from '../engine/index.ts';
@@ -74,72 +75,131 @@ export class CheckedEvents {
   }
 }
 
-/** Keeps the checked events and summarises classifyReads over all of them. */
+/**
+ * Follows the checked events as they come and keeps what a summary needs, so a summary
+ * costs what is new plus the timeline's window, never a pass over the whole history: the
+ * engine's ReadClassifier gives each verdict once (final when given: it depends only on
+ * the events before the read completed), and the totals, the latency distribution and the
+ * recent and anomalous rows are kept up to date from it. A summary equals summarizing
+ * classifyReads over every event so far (readStats.test.ts checks it on a real history).
+ */
 export class ReadStatsTracker {
-  private readonly checked: Recorded[] = [];
-  private readonly routes = new Map<number, ReadRoute>();
+  private readonly classifier = new ReadClassifier();
+  /** Routing's choice for each read not yet judged, and when it began. */
+  private readonly open = new Map<number, { route: ReadRoute; at: number }>();
+  private reads = 0;
+  private failed = 0;
+  private anomalous = 0;
+  private readonly anomalies = Object.fromEntries(ANOMALIES.map((a) => [a, 0])) as Record<Anomaly, number>;
+  /** Successful reads per serving node (the primary's share is asked with the current primary). */
+  private readonly servedBy = new Map<string, number>();
+  /** Every read's latency, sorted. */
+  private readonly latencies: number[] = [];
+  /** The newest RECENT_READS rows, oldest first. */
+  private readonly recent: ReadRow[] = [];
+  /**
+   * Anomalous rows in the order judged: the newest RECENT_READS, and every one that may
+   * still fall in the timeline's window (older ones are dropped as the window moves on).
+   */
+  private anomalousRows: ReadRow[] = [];
+  /** Reads by clients other than the load generator (the page watches its own), with their order. */
+  private readonly own = new Map<number, { index: number; row: ReadRow }>();
+  /** The newest verdict's start: the timeline's window ends there. */
+  private lastAt = 0;
 
   add(events: readonly Recorded[]): void {
     for (const e of events) {
-      this.checked.push(e);
-      if (e.type === 'read.invoke') this.routes.set(e.op, { routedTo: e.node, reason: e.reason });
+      if (e.type === 'read.invoke') this.open.set(e.op, { route: { routedTo: e.node, reason: e.reason }, at: e.at });
       else if (e.type === 'read.ok' && e.waitedMs) {
-        const route = this.routes.get(e.op);
-        if (route) route.waitedMs = e.waitedMs;
+        const read = this.open.get(e.op);
+        if (read) read.route.waitedMs = e.waitedMs;
       }
+      const verdict = this.classifier.add(e);
+      if (verdict) this.count(verdict);
     }
   }
 
-  summarize(primary: string, watch: readonly number[]): ReadStats {
-    const verdicts = classifyReads(this.checked);
-    const anomalies = Object.fromEntries(ANOMALIES.map((a) => [a, 0])) as Record<Anomaly, number>;
-    let failed = 0;
-    let anomalous = 0;
-    let servedByPrimary = 0;
-    const latencies: number[] = [];
-    const watching = new Set(watch);
-    const watched: ReadRow[] = [];
-    const row = (verdict: ReadVerdict): ReadRow => ({ verdict, route: this.routes.get(verdict.op) });
-    for (const v of verdicts) {
-      latencies.push(v.latencyMs);
-      if (watching.has(v.op)) watched.push(row(v));
-      if (!v.ok) {
-        failed++;
-        continue;
-      }
-      if (v.node === primary) servedByPrimary++;
-      if (v.anomalies.length > 0) anomalous++;
-      for (const a of v.anomalies) anomalies[a]++;
+  private count(v: ReadVerdict): void {
+    const row: ReadRow = { verdict: v, route: this.open.get(v.op)?.route };
+    this.open.delete(v.op);
+    if (v.client !== 'load') this.own.set(v.op, { index: this.reads, row });
+    this.reads++;
+    this.lastAt = v.at;
+    this.latencies.splice(sortedIndex(this.latencies, v.latencyMs), 0, v.latencyMs);
+    this.recent.push(row);
+    if (this.recent.length > RECENT_READS) this.recent.shift();
+    if (!v.ok) {
+      this.failed++;
+      return;
     }
-    latencies.sort((a, b) => a - b);
-    // Newest first: the table's latest few, and the timeline's whole recent window.
+    this.servedBy.set(v.node, (this.servedBy.get(v.node) ?? 0) + 1);
+    if (v.anomalies.length === 0) return;
+    this.anomalous++;
+    for (const a of v.anomalies) this.anomalies[a]++;
+    this.anomalousRows.push(row);
+  }
+
+  summarize(primary: string, watch: readonly number[]): ReadStats {
+    const sinceMs = this.lastAt - MARKED_WINDOW_MS;
+    // Newest first: the table's latest few, and the timeline's whole recent window. A read
+    // judged before sinceMs began before it, as did every one judged earlier.
     const markedAnomalous: ReadRow[] = [];
     const recentAnomalous: ReadRow[] = [];
-    const sinceMs = (verdicts.at(-1)?.at ?? 0) - MARKED_WINDOW_MS;
-    for (let i = verdicts.length - 1; i >= 0; i--) {
-      const v = verdicts[i];
-      const marking = v.at >= sinceMs && markedAnomalous.length < MARKED_MAX;
-      if (!marking && recentAnomalous.length >= RECENT_READS) break;
-      if (v.anomalies.length === 0) continue;
-      const r = row(v);
-      if (marking) markedAnomalous.push(r);
-      if (recentAnomalous.length < RECENT_READS) recentAnomalous.push(r);
+    for (let i = this.anomalousRows.length - 1; i >= 0; i--) {
+      const r = this.anomalousRows[i];
+      const full = recentAnomalous.length >= RECENT_READS;
+      if (full && (markedAnomalous.length >= MARKED_MAX || r.verdict.doneAt < sinceMs)) break;
+      if (!full) recentAnomalous.push(r);
+      if (r.verdict.at >= sinceMs && markedAnomalous.length < MARKED_MAX) markedAnomalous.push(r);
     }
+    this.forgetOldAnomalies();
+    const watched = watch
+      .map((op) => this.own.get(op))
+      .filter((w) => w !== undefined)
+      .sort((a, b) => a.index - b.index)
+      .map((w) => w.row);
     return {
-      reads: verdicts.length,
-      failed,
-      anomalies,
-      anomalous,
-      okReads: verdicts.length - failed,
-      servedByPrimary,
-      p50Ms: percentile(latencies, 0.5),
-      p99Ms: percentile(latencies, 0.99),
-      recent: verdicts.slice(-RECENT_READS).reverse().map(row),
+      reads: this.reads,
+      failed: this.failed,
+      anomalies: { ...this.anomalies },
+      anomalous: this.anomalous,
+      okReads: this.reads - this.failed,
+      servedByPrimary: this.servedBy.get(primary) ?? 0,
+      p50Ms: percentile(this.latencies, 0.5),
+      p99Ms: percentile(this.latencies, 0.99),
+      recent: [...this.recent].reverse(),
       recentAnomalous,
       markedAnomalous,
       watched,
     };
   }
+
+  /**
+   * Drops anomalous rows no later window can mark: judged before the earliest window start
+   * still possible (a read still open may be judged next, with its own start), keeping the
+   * newest RECENT_READS.
+   */
+  private forgetOldAnomalies(): void {
+    let earliestAt = this.lastAt;
+    for (const { at } of this.open.values()) earliestAt = Math.min(earliestAt, at);
+    const keepFrom = earliestAt - MARKED_WINDOW_MS;
+    const rows = this.anomalousRows;
+    let drop = 0;
+    while (drop < rows.length - RECENT_READS && rows[drop].verdict.doneAt < keepFrom) drop++;
+    if (drop > 0) this.anomalousRows = rows.slice(drop);
+  }
+}
+
+/** Where `x` goes in sorted `xs` (after any equal values). */
+function sortedIndex(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Nearest-rank percentile of sorted values. */

@@ -1,7 +1,7 @@
 /**
- * The read checker's worker: keeps the history events the consistency checker needs and
- * classifies every read with the engine's classifyReads, off the page's main thread (it
- * takes longer as the history grows). Each request adds events and gets one summary back.
+ * The read checker's worker: follows the history events the consistency checker needs and
+ * classifies each read as it completes (ReadStatsTracker, on the engine's ReadClassifier),
+ * off the page's main thread. Each request adds the new events and gets one summary back.
  */
 import type { Recorded } from '../engine/index.ts';
 import { type ReadStats, ReadStatsTracker } from './readStats.ts';

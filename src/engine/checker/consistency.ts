@@ -126,14 +126,31 @@ class AckedWrites {
 }
 
 export function classifyReads(history: readonly Recorded[]): ReadVerdict[] {
-  const lineage = new Lineage();
-  const acked = new AckedWrites(lineage);
-  const invokes = new Map<number, EventOf<'write.invoke'>>();
-  const pending = new Map<number, PendingRead>();
-  /** Per user: the most orders an earlier completed read showed. */
-  const bestView = new Map<number, UserView>();
+  const classifier = new ReadClassifier();
   const verdicts: ReadVerdict[] = [];
   for (const e of history) {
+    const verdict = classifier.add(e);
+    if (verdict) verdicts.push(verdict);
+  }
+  return verdicts;
+}
+
+/**
+ * classifyReads one event at a time, for a history that keeps growing (the page's checker):
+ * a verdict depends only on the events before its read completed, so it is final when
+ * given, and feeding every event in order gives exactly classifyReads' verdicts.
+ */
+export class ReadClassifier {
+  private readonly lineage = new Lineage();
+  private readonly acked = new AckedWrites(this.lineage);
+  private readonly invokes = new Map<number, EventOf<'write.invoke'>>();
+  private readonly pending = new Map<number, PendingRead>();
+  /** Per user: the most orders an earlier completed read showed. */
+  private readonly bestView = new Map<number, UserView>();
+
+  /** Follows the next history event; returns the verdict on the read it completes, if any. */
+  add(e: Recorded): ReadVerdict | undefined {
+    const { lineage, acked, invokes, pending, bestView } = this;
     lineage.note(e);
     if (e.type === 'write.invoke') invokes.set(e.op, e);
     else if (e.type === 'write.ok') {
@@ -153,19 +170,19 @@ export function classifyReads(history: readonly Recorded[]): ReadVerdict[] {
       });
     } else if (e.type === 'read.ok' || e.type === 'read.fail') {
       const p = pending.get(e.op);
-      if (!p) continue;
+      if (!p) return undefined;
       pending.delete(e.op);
       const verdict = judge(p, e, acked, lineage);
-      verdicts.push(verdict);
       if (e.type === 'read.ok' && p.invoke.action === 'readOrders') {
         const best = bestView.get(p.invoke.user);
         if (!best || e.orderIds.length >= best.orderIds.length) {
           bestView.set(p.invoke.user, { op: e.op, node: e.node, orderIds: e.orderIds, at: positionOf(e) });
         }
       }
+      return verdict;
     }
+    return undefined;
   }
-  return verdicts;
 }
 
 function positionOf(e: EventOf<'read.ok'>): EntryRef {
