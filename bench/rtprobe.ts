@@ -4,7 +4,8 @@
  * (engine time per wall second, operations/s, frame p50/p95). Env: W writes/s, R reads/s,
  * MS wall ms (defaults 20, 80, 15,000); PROF=1 writes a main-thread CPU profile to
  * /tmp/prof/main.cpuprofile; TRACE=1 writes a Chrome trace (style, layout, paint) to
- * /tmp/prof/trace.json. BENCH_MINIFY=0 keeps function names for reading either.
+ * /tmp/prof/trace.json; HIDE=<css selector> (1 for the body) leaves that part of the page
+ * undrawn, to see what drawing it costs; CSS=<rules> adds a style sheet. BENCH_MINIFY=0 keeps function names for reading.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { buildAndServe, launch, loadApp, measureRealTime, newContext } from './chromium.ts';
@@ -25,7 +26,15 @@ const metrics = async () => {
   const { metrics: list } = await cdp.send('Performance.getMetrics');
   return Object.fromEntries(list.map((m) => [m.name, m.value]));
 };
-if (process.env.HIDE) await page.evaluate(() => document.body.style.setProperty('display', 'none'));
+// HIDE=<css selector> (1: the whole body) takes a part of the page out of rendering, to see what drawing it costs.
+const hide = process.env.HIDE === '1' ? 'body' : process.env.HIDE;
+// CSS=<rules> adds a style sheet, to try a drawing change without a rebuild.
+if (process.env.CSS) await page.addStyleTag({ content: process.env.CSS });
+if (hide) {
+  await page.evaluate((selector) => {
+    for (const el of document.querySelectorAll<HTMLElement>(selector)) el.style.setProperty('display', 'none');
+  }, hide);
+}
 const before = await metrics();
 if (process.env.PROF) {
   await cdp.send('Profiler.enable');

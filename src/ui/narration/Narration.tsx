@@ -59,7 +59,8 @@ function useSayOnce(
 export function Narration() {
   // A new cluster (reset, step back) counts up the generation.
   const generation = useLab((s) => s.generation);
-  const snapshot = useLab((s) => s.snapshot);
+  // At the panes' pace: a sentence waits at most a tenth of a second for its events while playing.
+  const snapshot = useLab((s) => s.paneSnapshot);
   const write = useLab((s) => s.lastWrite);
   const read = useLab((s) => s.lastRead);
   const verdict = useLab((s) => findRead(s.reads, s.lastRead?.op)?.verdict);
