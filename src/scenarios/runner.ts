@@ -31,6 +31,7 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
 export function scheduleSteps(cluster: Cluster, scenario: Scenario): ScheduledRun {
   const { times, endMs } = stepTimes(scenario.steps);
   const results: Promise<unknown>[] = [];
+  const failedAt = new Map<unknown, string>();
   let scheduled!: () => void;
   const allScheduled = new Promise<void>((r) => {
     scheduled = r;
@@ -40,13 +41,13 @@ export function scheduleSteps(cluster: Cluster, scenario: Scenario): ScheduledRu
       times[index],
       () => {
         cluster.history.record({ type: 'scenario.step', index, action: step.do });
-        const result = cluster
-          .unjournaled(() => runStep(cluster, step))
-          .catch((err: unknown) => {
-            throw new Error(`step ${index + 1} (${step.do}) at ${times[index]} ms failed: ${errorText(err)}`);
-          });
-        // Handled by `done` once every step has started; until then a failure must not go unhandled.
-        result.catch(() => undefined);
+        const result = cluster.unjournaled(() => runStep(cluster, step));
+        // Names the step a failure came from; reported through `done` once every step has
+        // started, and handled here so that it never goes unhandled before then. (A handler on
+        // the side: chaining the step's promise would shift when `done` settles, and with it a run.)
+        result.catch((err: unknown) => {
+          if (!failedAt.has(err)) failedAt.set(err, `step ${index + 1} (${step.do}) at ${times[index]} ms`);
+        });
         results.push(result);
         if (results.length === scenario.steps.length) scheduled();
       },
@@ -57,7 +58,7 @@ export function scheduleSteps(cluster: Cluster, scenario: Scenario): ScheduledRu
   // Scheduled after the steps, so it runs after the last one even at the same time.
   cluster.clock.scheduleAt(endMs, () => cluster.load.stop(), 'end of scenario');
   const done = allScheduled.then(() => Promise.all(results));
-  return { done, endMs, ...watch(done) };
+  return { done, endMs, ...watch(done, (err) => failedAt.get(err)) };
 }
 
 export interface ScheduledRun {
@@ -71,7 +72,10 @@ export interface ScheduledRun {
 }
 
 /** Settles to whether `work` failed (and why), so a caller can run the clock until it has. */
-function watch(work: Promise<unknown>): { finished: () => boolean; failure: () => unknown } {
+function watch(
+  work: Promise<unknown>,
+  where: (err: unknown) => string | undefined,
+): { finished: () => boolean; failure: () => unknown } {
   let finished = false;
   let failure: unknown;
   work.then(
@@ -80,7 +84,10 @@ function watch(work: Promise<unknown>): { finished: () => boolean; failure: () =
     },
     (err) => {
       finished = true;
-      failure = err ?? new Error('a step failed');
+      const step = where(err);
+      failure = step
+        ? new Error(`${step} failed: ${errorText(err)}`, { cause: err })
+        : (err ?? new Error('a step failed'));
     },
   );
   return { finished: () => finished, failure: () => failure };
