@@ -6,10 +6,12 @@
  * - frames: requestAnimationFrame deltas at 1x with ~500 transactions on the replication
  *   links and >= 10,000 operations in the history (the timeline's data)
  * - memory per node, as each node's worker measures it
- * - real time: engine time per wall second at 1x and frame times under the page's default load
- *   (20 writes/s + 80 reads/s) and at 1,000 operations/s, each on a fresh page
- * Run alone with `tsx bench/chromium.ts` (BENCH_LOADS, BENCH_OPS, BENCH_FRAME_MS, BENCH_REALTIME_MS
- * override the defaults 5, 10,000, 5,000 and 15,000); logs go to stderr, the JSON to stdout. Filling the history
+ * - real time (bench/realtime.ts): engine time per wall second at 1x, frame times and the main
+ *   thread's CPU under the page's default load (20 writes/s + 80 reads/s) and at 1,000
+ *   operations/s, each on a fresh page; then the ladder: the highest load held in real time
+ * Run alone with `tsx bench/chromium.ts` (BENCH_LOADS, BENCH_OPS, BENCH_FRAME_MS, BENCH_REALTIME_MS,
+ * BENCH_LADDER_MS override the defaults 5, 10,000, 5,000, 15,000 and 8,000; a ladder of 0 ms is
+ * skipped); logs go to stderr, the JSON to stdout. Filling the history
  * runs engine time as fast as the nodes answer: about 100 s on this machine when it is quiet.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -19,9 +21,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { build, createLogger, type PreviewServer, preview } from 'vite';
+import { benchRealTime, FRAME_TARGET_MS, log, type OpenPage, quantile, realTimeLadder, round } from './realtime.ts';
 
-const log = (msg: string) => process.stderr.write(`${msg}\n`);
-const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
 
 export interface ChromiumBenchOptions {
@@ -37,40 +38,12 @@ export interface ChromiumBenchOptions {
   frameMs?: number;
   /** How long to measure real time under each load. */
   realTimeMs?: number;
-}
-
-/** The page's default load ("Start load") and issue 15's target of 1,000 operations a second. */
-export const REAL_TIME_LOADS = {
-  default: { writesPerSec: 20, readsPerSec: 80 },
-  target: { writesPerSec: 200, readsPerSec: 800 },
-};
-
-/** Real time at each load, each on a freshly booted page (so one's backlog cannot slow the next). */
-async function benchRealTime(browser: Browser, url: string, wallMs: number) {
-  const out: Record<string, ReturnType<typeof realTimeSummary>> = {};
-  for (const [name, load] of Object.entries(REAL_TIME_LOADS)) {
-    const context = await newContext(browser, { viewport: { width: 1280, height: 900 } });
-    try {
-      const page = await context.newPage();
-      await loadApp(page, url);
-      log(`chromium: real time at ${load.writesPerSec} writes/s + ${load.readsPerSec} reads/s...`);
-      out[name] = realTimeSummary(load, await measureRealTime(page, load.writesPerSec, load.readsPerSec, wallMs));
-      log(`chromium: ${name}: engine/wall ${out[name].enginePerWall}, frame p95 ${out[name].p95Ms} ms`);
-    } finally {
-      await context.close();
-    }
-  }
-  return out;
+  /** How long each rung of the real-time ladder runs (0 skips the ladder). */
+  ladderMs?: number;
 }
 
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 const BOOT_TARGET_MS = 1000;
-const FRAME_TARGET_MS = 16.7;
-
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
 const median = (xs: number[]) =>
   quantile(
     [...xs].sort((a, b) => a - b),
@@ -304,84 +277,6 @@ export async function measureFrames(page: Page, inFlight: number, frameMs: numbe
   );
 }
 
-interface RealTimeResult {
-  frames: number[];
-  engineMs: number;
-  wallMs: number;
-  ops: number;
-}
-
-/**
- * Real time under load: at 1x with the load generator at `writesPerSec` + `readsPerSec`, how
- * much engine time passes per wall second (1.0 = keeping time) and the frame times, over
- * `wallMs` after a second to settle. The clock driver caps a late frame's step at 250 ms,
- * so a page that cannot keep up shows a ratio below 1.
- */
-export async function measureRealTime(
-  page: Page,
-  writesPerSec: number,
-  readsPerSec: number,
-  wallMs: number,
-): Promise<RealTimeResult> {
-  return page.evaluate(
-    async ({ writesPerSec, readsPerSec, wallMs }) => {
-      const lab = window.replicaLab;
-      if (!lab) throw new Error('no lab');
-      const { cluster, driver } = lab;
-      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-      const countOps = () => {
-        let n = 0;
-        for (const e of cluster.history.all()) if (e.type === 'write.invoke' || e.type === 'read.invoke') n++;
-        return n;
-      };
-      driver.setSpeed(1);
-      driver.play();
-      await cluster.send({ do: 'startLoad', writesPerSec, readsPerSec, users: 20 });
-      await sleep(1000);
-      const ops0 = countOps();
-      const engine0 = cluster.clock.now();
-      const wall0 = performance.now();
-      const frames = await new Promise<number[]>((resolve) => {
-        const deltas: number[] = [];
-        let last: number | undefined;
-        const tick = (t: number) => {
-          if (last !== undefined) deltas.push(t - last);
-          last = t;
-          if (t < wall0 + wallMs) requestAnimationFrame(tick);
-          else resolve(deltas);
-        };
-        requestAnimationFrame(tick);
-      });
-      const result = {
-        frames,
-        engineMs: cluster.clock.now() - engine0,
-        wallMs: performance.now() - wall0,
-        ops: countOps() - ops0,
-      };
-      driver.pause();
-      const stop = cluster.send({ do: 'stopLoad' });
-      await driver.flush();
-      await stop;
-      return result;
-    },
-    { writesPerSec, readsPerSec, wallMs },
-  );
-}
-
-function realTimeSummary(load: { writesPerSec: number; readsPerSec: number }, r: RealTimeResult) {
-  const sorted = [...r.frames].sort((a, b) => a - b);
-  return {
-    load,
-    enginePerWall: round(r.engineMs / r.wallMs, 3),
-    opsPerWallSec: round((r.ops / r.wallMs) * 1000, 0),
-    p50Ms: round(quantile(sorted, 0.5)),
-    p95Ms: round(quantile(sorted, 0.95)),
-    frames: sorted.length,
-    targetEnginePerWall: '>= 0.98 (within 2%)',
-    targetP95Ms: FRAME_TARGET_MS,
-  };
-}
-
 function frameSummary(r: FrameResult, fill: FillResult) {
   const sorted = [...r.frames].sort((a, b) => a - b);
   const avg = (xs: number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : 0);
@@ -460,7 +355,15 @@ async function rssWithoutNodes(browser: Browser, url: string): Promise<number | 
 }
 
 export async function benchChromium(options: ChromiumBenchOptions = {}) {
-  const { port = 4190, loads = 5, ops = 10_000, inFlight = 500, frameMs = 5000, realTimeMs = 15_000 } = options;
+  const {
+    port = 4190,
+    loads = 5,
+    ops = 10_000,
+    inFlight = 500,
+    frameMs = 5000,
+    realTimeMs = 15_000,
+    ladderMs = 8000,
+  } = options;
   const { server, url, outDir } = await buildAndServe(port);
   let browser: Browser | undefined;
   try {
@@ -481,7 +384,14 @@ export async function benchChromium(options: ChromiumBenchOptions = {}) {
     const memoryLoaded = await nodeMemory(page);
     const rssLoaded = await rendererRssBytes(browser);
     await context.close();
-    const realTime = await benchRealTime(browser, url, realTimeMs);
+    const openPage: OpenPage = async () => {
+      const context = await newContext(browser as Browser, { viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await loadApp(page, url);
+      return { page, close: () => context.close() };
+    };
+    const realTime = await benchRealTime(openPage, realTimeMs);
+    const ladder = ladderMs > 0 ? await realTimeLadder(openPage, ladderMs) : { skipped: 'BENCH_LADDER_MS=0' };
     const nodes = memoryAtBoot.length;
     const rssPerNode = (rss: number | undefined) =>
       rss === undefined || rssBase === undefined ? undefined : mb((rss - rssBase) / nodes);
@@ -494,7 +404,7 @@ export async function benchChromium(options: ChromiumBenchOptions = {}) {
       browser: browser.version(),
       boot,
       frames,
-      realTime,
+      realTime: { ...realTime, ladder },
       memoryPerNode: {
         what: "rssMb: growth of the renderer's resident memory (VmRSS) over the same page whose boot failed, divided by the nodes: what a node really costs. Each node's worker also reports: wasm = PGlite's WebAssembly linear memory (reserved size, not all resident); fs = bytes of files in its in-memory file system (data dir + Postgres install tree, held outside the wasm heap)",
         rssMb: { atBoot: rssPerNode(rssBooted), afterFrames: rssPerNode(rssLoaded) },
@@ -531,6 +441,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     ops: env('BENCH_OPS'),
     frameMs: env('BENCH_FRAME_MS'),
     realTimeMs: env('BENCH_REALTIME_MS'),
+    ladderMs: env('BENCH_LADDER_MS'),
   });
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }

@@ -92,10 +92,11 @@ export function Traffic({ traffic, highlight }: { traffic: LinkTraffic; highligh
               r={lit ? 8 : 5}
               style={{ transform: `translate(${d.at.x}px, ${d.at.y}px)` }}
             >
+              {/* No progress in the words: a title that changed every frame cost a text update per dot per frame. */}
               <title>
                 Transaction {d.entry}
-                {d.orderIds.length > 0 ? ` (order ${d.orderIds.map((id) => `#${id}`).join(', ')})` : ''} to {replica},{' '}
-                {Math.round(d.progress * 100)} % of the way
+                {d.orderIds.length > 0 ? ` (order ${d.orderIds.map((id) => `#${id}`).join(', ')})` : ''} on its way to{' '}
+                {replica}
                 {lit ? ': the write the selected read missed' : ''}
               </title>
             </circle>
