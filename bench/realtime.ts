@@ -55,27 +55,39 @@ export async function benchRealTime(open: OpenPage, wallMs: number) {
 }
 
 /**
- * The highest load the page holds in real time: LADDER_OPS in turn (shorter runs than the
- * fixed loads, each on a fresh page) until one falls below REAL_TIME_TARGET.
+ * The highest load the page holds in real time: LADDER_OPS in turn on one page (shorter runs
+ * than the fixed loads) until one falls below REAL_TIME_TARGET. One page, warmed up first at
+ * the first rung: a freshly booted page spends its first seconds compiling and drawing its
+ * hidden panels, which would weigh on short rungs; a rung that held left no backlog.
  */
 export async function realTimeLadder(open: OpenPage, wallMs: number) {
   const rungs: { opsPerSec: number; enginePerWall: number; p95Ms: number; cpuMsPerEngineSec?: number }[] = [];
-  for (const ops of LADDER_OPS) {
-    const load = { writesPerSec: ops / 5, readsPerSec: (ops * 4) / 5 };
-    const s = await onFreshPage(open, load, wallMs);
-    rungs.push({
-      opsPerSec: ops,
-      enginePerWall: s.enginePerWall,
-      p95Ms: s.p95Ms,
-      cpuMsPerEngineSec: s.mainThread?.cpuMsPerEngineSec,
-    });
-    if (s.enginePerWall < REAL_TIME_TARGET) break;
+  const loadOf = (ops: number) => ({ writesPerSec: ops / 5, readsPerSec: (ops * 4) / 5 });
+  const { page, close } = await open();
+  try {
+    const first = loadOf(LADDER_OPS[0]);
+    await measureRealTime(page, first.writesPerSec, first.readsPerSec, 3000);
+    for (const ops of LADDER_OPS) {
+      const load = loadOf(ops);
+      const s = realTimeSummary(load, await measureRealTime(page, load.writesPerSec, load.readsPerSec, wallMs));
+      log(`chromium: ladder ${ops} ops/s: engine/wall ${s.enginePerWall}, frame p95 ${s.p95Ms} ms`);
+      rungs.push({
+        opsPerSec: ops,
+        enginePerWall: s.enginePerWall,
+        p95Ms: s.p95Ms,
+        cpuMsPerEngineSec: s.mainThread?.cpuMsPerEngineSec,
+      });
+      if (s.enginePerWall < REAL_TIME_TARGET) break;
+    }
+  } finally {
+    await close();
   }
   const held = rungs.filter((r) => r.enginePerWall >= REAL_TIME_TARGET);
   return {
-    what: `the highest load (one write to four reads) at which engine time kept within 2 % of wall time at 1x, rungs of ${wallMs} ms each on a fresh page, stopping at the first missed`,
+    what: `the highest load (one write to four reads) at which engine time kept within 2 % of wall time at 1x: rungs of ${wallMs} ms on one warmed-up page, stopping at the first missed`,
     highestHeldOpsPerSec: held.at(-1)?.opsPerSec ?? 0,
-    highestHeldWithFramesOpsPerSec: held.filter((r) => r.p95Ms <= FRAME_TARGET_MS).at(-1)?.opsPerSec ?? 0,
+    // Frames at the display's rate read 16.6-16.8 ms (timer jitter): within half a millisecond counts, as frames' over16_7ms does.
+    highestHeldWithFramesOpsPerSec: held.filter((r) => r.p95Ms <= FRAME_TARGET_MS + 0.5).at(-1)?.opsPerSec ?? 0,
     targetOpsPerSec: 1000,
     rungs,
   };
