@@ -2,8 +2,10 @@
  * Accessible tabs (the WAI-ARIA tabs pattern): a tablist of buttons, one tabpanel each.
  * Arrow keys move between tabs (Left/Right, Up/Down when vertical), Home and End go to the
  * ends, and the focused tab opens at once (automatic activation); only the open tab is in
- * the Tab order. Every panel stays mounted, hidden when closed, so what it holds (typed SQL,
- * a chosen option) survives switching; a closed panel is a hidden React Activity, so it
+ * the Tab order. A panel is drawn the first time it opens (drawing all thirteen hidden ones
+ * up front cost the page's main thread most of a second just after the lab booted, issue
+ * 15) and stays mounted from then on, hidden when closed, so what it holds (typed SQL, a
+ * chosen option) survives switching; a closed panel is a hidden React Activity, so it
  * does not re-render with every engine frame (its effects, such as a timeline mark's
  * highlight on the topology, pause until it shows again). The open tab lives in a store (useShell) so a lesson
  * step can show the panel it talks about.
@@ -42,6 +44,9 @@ export function Tabs({ name, label, tabs }: { name: string; label: string; tabs:
   const stored = useShell((s) => s.open[name]);
   const current = tabs.some((t) => t.id === stored) ? stored : tabs[0]?.id;
   const buttons = useRef<Map<string, HTMLButtonElement>>(new Map());
+  // The tabs opened so far (adding the open one again changes nothing, so a repeated render is harmless).
+  const opened = useRef<Set<string>>(new Set());
+  if (current !== undefined) opened.current.add(current);
 
   const select = (id: string, focus: boolean) => {
     openTab(name, id);
@@ -96,7 +101,7 @@ export function Tabs({ name, label, tabs }: { name: string; label: string; tabs:
           hidden={t.id !== current}
           className="tabs-panel"
         >
-          <Activity mode={t.id === current ? 'visible' : 'hidden'}>{t.content}</Activity>
+          <Activity mode={t.id === current ? 'visible' : 'hidden'}>{opened.current.has(t.id) && t.content}</Activity>
         </div>
       ))}
     </div>
