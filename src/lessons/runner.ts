@@ -65,10 +65,11 @@ async function play(
       if (options.last !== undefined && i > options.last) break;
       await cluster.clock.runUntil(w.endMs);
       const failure = run.failure();
-      if (failure)
-        throw new Error(
-          `chapter ${w.chapter + 1}, step "${w.id}": an action failed: ${(failure as Error).message ?? failure}`,
-        );
+      if (failure) {
+        // The run names the scenario step; a lesson names its own step, so say only why.
+        const why = (failure as Error).cause ?? failure;
+        throw new Error(`chapter ${w.chapter + 1}, step "${w.id}": an action failed: ${(why as Error).message ?? why}`);
+      }
       visit(i, `chapter ${w.chapter + 1}, step "${w.id}"`, contextAt(cluster, { startMs: w.startMs, endMs: w.endMs }));
     }
   } finally {
