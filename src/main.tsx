@@ -4,6 +4,7 @@
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { lessonById } from './lessons/index.ts';
 import { engineFailed } from './page/clock.ts';
 import { lessonOfRoute, openLesson } from './page/lessonRun.ts';
 import { parseRoute } from './page/route.ts';
@@ -34,7 +35,8 @@ window.addEventListener('unhandledrejection', (e) => {
 const link = seedFromUrl(window.location.search);
 const settings = { replicas: 3, ...(link.seed !== undefined ? { seed: link.seed } : {}) };
 // A lesson link boots the lesson's cluster first; anything else, free play.
-const lesson = lessonOfRoute(parseRoute(window.location.search, window.location.hash));
+const linked = lessonOfRoute(parseRoute(window.location.search, window.location.hash));
+const lesson = linked && lessonById(linked.lessonId) ? linked : undefined;
 const started = lesson
   ? startWithLesson(settings, () => openLesson(lesson.lessonId, lesson.options))
   : startLab(settings);

@@ -90,18 +90,18 @@ export interface OpenOptions {
 }
 
 /**
- * What a lesson or embed link opens, with the options its player slot gives (see
- * ui/shell/lessonSlots.tsx), so the page's first boot can be the lesson's own cluster.
- * Undefined for other screens and for a lesson the library does not have.
+ * What a lesson or embed view opens, with its player options: the one mapping both the
+ * player (ui/shell/lessonSlots.tsx) and the page's first boot (main.tsx) use. Undefined
+ * for other screens.
  */
 export function lessonOfRoute(route: PageRoute): { lessonId: string; options: OpenOptions } | undefined {
   const { view } = route;
-  if ((view.screen !== 'lesson' && view.screen !== 'embed') || !lessonById(view.lesson)) return undefined;
   if (view.screen === 'embed')
     return {
       lessonId: view.lesson,
       options: { challenge: false, mode: 'embed', fromStep: view.from, toStep: view.to },
     };
+  if (view.screen !== 'lesson') return undefined;
   const mode = route.presenter ? 'presenter' : 'normal';
   return { lessonId: view.lesson, options: { stepId: view.step, challenge: view.challenge, mode } };
 }

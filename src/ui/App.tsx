@@ -66,14 +66,7 @@ export function App() {
       </header>
       <RouteNotice route={route} />
       <Running>
-        <LabScreen
-          lesson={lesson}
-          side={
-            view.screen === 'lesson' ? (
-              <LessonPlayerSlot lesson={view.lesson} step={view.step} challenge={view.challenge} />
-            ) : undefined
-          }
-        />
+        <LabScreen lesson={lesson} side={view.screen === 'lesson' ? <LessonPlayerSlot view={view} /> : undefined} />
         <BootTime />
       </Running>
     </div>

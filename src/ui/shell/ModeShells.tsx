@@ -24,11 +24,7 @@ export function PresenterScreen({ view }: { view: LessonView | { screen: 'sandbo
         <Topology />
       </div>
       <div className="presenter-side">
-        {view.screen === 'lesson' ? (
-          <LessonPlayerSlot lesson={view.lesson} step={view.step} challenge={view.challenge} mode="presenter" />
-        ) : (
-          <Narration />
-        )}
+        {view.screen === 'lesson' ? <LessonPlayerSlot view={view} presenter /> : <Narration />}
       </div>
     </div>
   );
@@ -70,7 +66,7 @@ export function EmbedScreen({ view }: { view: EmbedView }) {
       {/* App's Running is the page's one main landmark. */}
       <div className="embed-main">
         <Topology />
-        <LessonPlayerSlot lesson={view.lesson} challenge={false} mode="embed" from={view.from} to={view.to} />
+        <LessonPlayerSlot view={view} />
       </div>
     </div>
   );

@@ -6,12 +6,16 @@
  */
 import { useEffect } from 'react';
 import { LESSON_LIST } from '../../lessons/index.ts';
-import { useLessonRun } from '../../page/lessonRun.ts';
+import { lessonOfRoute, useLessonRun } from '../../page/lessonRun.ts';
+import type { View } from '../../page/route.ts';
 import { LessonList } from '../lesson/LessonList.tsx';
 import { LessonPlayer } from '../lesson/LessonPlayer.tsx';
 import { tabForStep } from './stepTab.ts';
 import { LAB_TABS, openTab } from './Tabs.tsx';
 import { setLessonOutlines } from './useRoute.ts';
+
+type LessonView = Extract<View, { screen: 'lesson' }>;
+type EmbedView = Extract<View, { screen: 'embed' }>;
 
 setLessonOutlines(
   LESSON_LIST.map((lesson) => ({ id: lesson.id, steps: lesson.chapters.flatMap((c) => c.steps.map((s) => s.id)) })),
@@ -31,17 +35,9 @@ export function LessonListSlot() {
   return <LessonList />;
 }
 
-export interface LessonSlotProps {
-  lesson: string;
-  step?: string;
-  challenge: boolean;
-  mode?: 'normal' | 'presenter' | 'embed';
-  /** An embed's range: only these steps are reachable. */
-  from?: string;
-  to?: string;
-}
-
-export function LessonPlayerSlot({ lesson, step, challenge, mode = 'normal', from, to }: LessonSlotProps) {
-  useStepTab(mode === 'normal');
-  return <LessonPlayer lessonId={lesson} stepId={step} challenge={challenge} mode={mode} fromStep={from} toStep={to} />;
+/** The player for a lesson or embed view, opened with the options lessonOfRoute gives it. */
+export function LessonPlayerSlot({ view, presenter = false }: { view: LessonView | EmbedView; presenter?: boolean }) {
+  const open = lessonOfRoute({ view, presenter }) as NonNullable<ReturnType<typeof lessonOfRoute>>;
+  useStepTab(open.options.mode === 'normal');
+  return <LessonPlayer lessonId={open.lessonId} {...open.options} />;
 }
