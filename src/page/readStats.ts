@@ -6,6 +6,7 @@
  * and counts. It runs in a worker (readStats.worker.ts, started by readChecker.ts): no
  * React, no DOM.
  */
+import { bisectRight } from 'd3';
 import {
   ANOMALIES,
   type Anomaly,
@@ -125,7 +126,7 @@ export class ReadStatsTracker {
     if (v.client !== 'load') this.own.set(v.op, { index: this.reads, row });
     this.reads++;
     this.lastAt = v.at;
-    this.latencies.splice(sortedIndex(this.latencies, v.latencyMs), 0, v.latencyMs);
+    this.latencies.splice(bisectRight(this.latencies, v.latencyMs), 0, v.latencyMs);
     this.recent.push(row);
     if (this.recent.length > RECENT_READS) this.recent.shift();
     if (!v.ok) {
@@ -188,18 +189,6 @@ export class ReadStatsTracker {
     while (drop < rows.length - RECENT_READS && rows[drop].verdict.doneAt < keepFrom) drop++;
     if (drop > 0) this.anomalousRows = rows.slice(drop);
   }
-}
-
-/** Where `x` goes in sorted `xs` (after any equal values). */
-function sortedIndex(xs: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Nearest-rank percentile of sorted values. */
