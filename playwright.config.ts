@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumExecutable } from './e2e/chromium.ts';
 
-// Use the system Chromium when there is one (Playwright cannot download browsers here).
-const systemChromium = '/usr/bin/chromium';
 // PW_PORT lets two runs (say, two people's sessions on one machine) use different ports.
 const PORT = Number(process.env.PW_PORT ?? 4173);
 /** The built app (vite preview), for what only the build has: its Content-Security-Policy. */
@@ -25,14 +23,8 @@ export default defineConfig({
         ...devices['Desktop Chrome'],
         headless: true,
         launchOptions: {
-          executablePath: existsSync(systemChromium) ? systemChromium : undefined,
-          args: [
-            '--no-sandbox',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--disable-gpu',
-          ],
+          executablePath: chromiumExecutable(),
+          args: [...CHROMIUM_ARGS, '--disable-gpu'],
         },
       },
     },

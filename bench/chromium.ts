@@ -14,13 +14,14 @@
  * skipped); logs go to stderr, the JSON to stdout. Filling the history
  * runs engine time as fast as the nodes answer: about 100 s on this machine when it is quiet.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { build, createLogger, type PreviewServer, preview } from 'vite';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../e2e/chromium.ts';
 import { benchRealTime, FRAME_TARGET_MS, log, type OpenPage, quantile, realTimeLadder, round } from './realtime.ts';
 
 const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
@@ -42,7 +43,6 @@ export interface ChromiumBenchOptions {
   ladderMs?: number;
 }
 
-const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 const BOOT_TARGET_MS = 1000;
 const median = (xs: number[]) =>
   quantile(
@@ -93,9 +93,9 @@ export async function buildAndServe(port: number): Promise<{ server: PreviewServ
 
 export function launch(): Promise<Browser> {
   return chromium.launch({
-    executablePath: existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined,
+    executablePath: chromiumExecutable(),
     headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: CHROMIUM_ARGS,
   });
 }
 
