@@ -9,9 +9,10 @@
  * - real time (bench/realtime.ts): engine time per wall second at 1x, frame times and the main
  *   thread's CPU under the page's default load (20 writes/s + 80 reads/s) and at 1,000
  *   operations/s, each on a fresh page; then the ladder: the highest load held in real time
+ * - page soak (bench/pageSoak.ts): the main thread's JS heap over 10 engine minutes of the default load
  * Run alone with `tsx bench/chromium.ts` (BENCH_LOADS, BENCH_OPS, BENCH_FRAME_MS, BENCH_REALTIME_MS,
- * BENCH_LADDER_MS override the defaults 5, 10,000, 5,000, 15,000 and 8,000; a ladder of 0 ms is
- * skipped); logs go to stderr, the JSON to stdout. Filling the history
+ * BENCH_LADDER_MS, BENCH_PAGE_SOAK_MIN override the defaults 5, 10,000, 5,000, 15,000, 8,000 and 10;
+ * a ladder or soak of 0 is skipped); logs go to stderr, the JSON to stdout. Filling the history
  * runs engine time as fast as the nodes answer: about 100 s on this machine when it is quiet.
  */
 import { readFileSync, rmSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { build, createLogger, type PreviewServer, preview } from 'vite';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../e2e/chromium.ts';
+import { benchPageSoak } from './pageSoak.ts';
 import { benchRealTime, FRAME_TARGET_MS, log, type OpenPage, quantile, realTimeLadder, round } from './realtime.ts';
 
 const mb = (bytes: number) => round(bytes / 2 ** 20, 1);
@@ -41,6 +43,8 @@ export interface ChromiumBenchOptions {
   realTimeMs?: number;
   /** How long each rung of the real-time ladder runs (0 skips the ladder). */
   ladderMs?: number;
+  /** Engine minutes of the default load for the page's memory soak (0 skips it). */
+  soakMinutes?: number;
 }
 
 const BOOT_TARGET_MS = 1000;
@@ -363,6 +367,7 @@ export async function benchChromium(options: ChromiumBenchOptions = {}) {
     frameMs = 5000,
     realTimeMs = 15_000,
     ladderMs = 8000,
+    soakMinutes = 10,
   } = options;
   const { server, url, outDir } = await buildAndServe(port);
   let browser: Browser | undefined;
@@ -392,6 +397,8 @@ export async function benchChromium(options: ChromiumBenchOptions = {}) {
     };
     const realTime = await benchRealTime(openPage, realTimeMs);
     const ladder = ladderMs > 0 ? await realTimeLadder(openPage, ladderMs) : { skipped: 'BENCH_LADDER_MS=0' };
+    const pageSoak =
+      soakMinutes > 0 ? await benchPageSoak(openPage, soakMinutes) : { skipped: 'BENCH_PAGE_SOAK_MIN=0' };
     const nodes = memoryAtBoot.length;
     const rssPerNode = (rss: number | undefined) =>
       rss === undefined || rssBase === undefined ? undefined : mb((rss - rssBase) / nodes);
@@ -405,6 +412,7 @@ export async function benchChromium(options: ChromiumBenchOptions = {}) {
       boot,
       frames,
       realTime: { ...realTime, ladder },
+      pageSoak,
       memoryPerNode: {
         what: "rssMb: growth of the renderer's resident memory (VmRSS) over the same page whose boot failed, divided by the nodes: what a node really costs. Each node's worker also reports: wasm = PGlite's WebAssembly linear memory (reserved size, not all resident); fs = bytes of files in its in-memory file system (data dir + Postgres install tree, held outside the wasm heap)",
         rssMb: { atBoot: rssPerNode(rssBooted), afterFrames: rssPerNode(rssLoaded) },
@@ -442,6 +450,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     frameMs: env('BENCH_FRAME_MS'),
     realTimeMs: env('BENCH_REALTIME_MS'),
     ladderMs: env('BENCH_LADDER_MS'),
+    soakMinutes: env('BENCH_PAGE_SOAK_MIN'),
   });
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }

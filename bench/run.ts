@@ -317,6 +317,7 @@ function targetTable(r: {
     min('chromium: engine/wall at 1x, 1,000 ops/s', at(c, 'realTime.target.enginePerWall'), 0.98),
     max('chromium: frame p95 at 1x, 1,000 ops/s (ms)', at(c, 'realTime.target.p95Ms'), 16.7),
     max('chromium: node RSS after the frame test (MB)', at(c, 'memoryPerNode.rssMb.afterFrames'), 120),
+    max('chromium: page JS heap growth, 2nd half of 10 engine min of default load (MB)', at(c, 'pageSoak.growth.heapMb'), 5),
   ];
 }
 
