@@ -9,6 +9,8 @@
  *   virtual seconds (60), projected to a virtual hour (target: 5 s wall)
  * - soak: BENCH_SOAK_MIN virtual minutes (30) at 5 writes/s + 20 reads/s with a bounded history:
  *   the growth of the history kept, the retained log, the JS heap and the process RSS
+ * - floors (bench/floors.ts): PGlite alone, cold creates and single statements: the floors under
+ *   the cold-load and headless-hour targets
  * - targets: every figure beside its target (also printed to stderr as a table)
  * - memory per node
  * - fuzz: random fault schedules run and checked per second on reused nodes (npm run fuzz's rate)
@@ -25,6 +27,7 @@ import { fuzz } from '../src/fuzz/fuzz.ts';
 import { inProcessFactory, loadSnapshot } from '../src/platform/node/nodeFactory.ts';
 import { NodePool } from '../src/platform/node/nodePool.ts';
 import { benchChromiumSafe } from './chromium.ts';
+import { benchFloors } from './floors.ts';
 import { benchReshard } from './reshard.ts';
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -279,6 +282,7 @@ function targetTable(r: {
   soak: Awaited<ReturnType<typeof benchSoak>>;
   hour: Awaited<ReturnType<typeof benchHour>>;
   fuzz: Awaited<ReturnType<typeof benchFuzz>>;
+  floors: Awaited<ReturnType<typeof benchFloors>>;
   chromium: unknown;
 }): TargetRow[] {
   const at = (o: unknown, path: string): unknown =>
@@ -301,6 +305,11 @@ function targetTable(r: {
   const c = r.chromium;
   return [
     max('headless: one virtual hour of the default load, projected (ms wall)', r.defaultLoad.projectedHourWallMs, 5000),
+    max(
+      "floor, PGlite alone: that hour's 288,000 reads as SELECT 1 (ms wall)",
+      r.floors.statements.hourReadsAsSelect1S * 1000,
+      5000,
+    ),
     max('headless: one virtual hour of light load (ms wall)', r.hour.projectedHourWallMs, r.hour.targetWallMs),
     min('boot: 4 fresh creates / cluster from snapshot (x)', r.boot.speedup, r.boot.targetSpeedup),
     min('pipeline: sequential / plain inserts (median of rounds)', r.pipeline.sequentialRatio.median, 0.5),
@@ -311,18 +320,25 @@ function targetTable(r: {
     max('soak: process RSS growth (MB)', r.soak.growth.rssMb, 40),
     min('fuzz: schedules per second', r.fuzz.schedulesPerSec, 1.67),
     max('chromium: cold page load to 4 nodes ready (ms)', at(c, 'boot.cold.medianMs'), 1000),
+    max('floor, PGlite alone: 4 cold node boots on this machine (ms)', r.floors.boot.fourNodesFloorMs, 1000),
     max('chromium: frame p95 at 1x under the frame test (ms)', at(c, 'frames.p95Ms'), 16.7),
     min('chromium: engine/wall at 1x, default load', at(c, 'realTime.default.enginePerWall'), 0.98),
     max('chromium: frame p95 at 1x, default load (ms)', at(c, 'realTime.default.p95Ms'), 16.7),
     min('chromium: engine/wall at 1x, 1,000 ops/s', at(c, 'realTime.target.enginePerWall'), 0.98),
     max('chromium: frame p95 at 1x, 1,000 ops/s (ms)', at(c, 'realTime.target.p95Ms'), 16.7),
     max('chromium: node RSS after the frame test (MB)', at(c, 'memoryPerNode.rssMb.afterFrames'), 120),
-    max('chromium: page JS heap growth, 2nd half of 10 engine min of default load (MB)', at(c, 'pageSoak.growth.heapMb'), 5),
+    max(
+      'chromium: page JS heap growth, 2nd half of 10 engine min of default load (MB)',
+      at(c, 'pageSoak.growth.heapMb'),
+      5,
+    ),
   ];
 }
 
 async function main() {
   const n = Number(process.env.BENCH_WRITES ?? 3000);
+  log('floors (PGlite alone: cold creates in fresh processes, statements)...');
+  const floors = await benchFloors();
   log('boot...');
   const boot = await benchBoot();
   log('pipeline (plain inserts, sequential and concurrent clients, interleaved)...');
@@ -339,7 +355,7 @@ async function main() {
   const reshard = await benchReshard(inProcessFactory);
   log('chromium...');
   const chromium = process.env.BENCH_CHROMIUM === '0' ? { skipped: 'BENCH_CHROMIUM=0' } : await benchChromiumSafe();
-  const targets = targetTable({ boot, pipeline, defaultLoad, soak, hour, fuzz: fuzzRate, chromium });
+  const targets = targetTable({ boot, pipeline, defaultLoad, soak, hour, fuzz: fuzzRate, floors, chromium });
   for (const t of targets) {
     const verdict = t.met === undefined ? 'n/a ' : t.met ? 'MET ' : 'MISS';
     log(`${verdict} ${t.figure}: ${t.value ?? '-'} (target ${t.target})`);
@@ -347,6 +363,7 @@ async function main() {
   const result = {
     machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
     targets,
+    floors,
     boot,
     pipeline,
     defaultLoad,
