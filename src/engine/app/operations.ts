@@ -257,13 +257,15 @@ export class ClientOperations {
       'analytics',
       { user: args.user ?? 0, client: args.client, node, reason },
       async (n) => {
-        await this.readQuery(
+        const query = this.readQuery(
           n,
           `SELECT p.product_id, p.name, sum(oi.quantity) AS total_sold
            FROM products p JOIN order_items oi ON p.product_id = oi.product_id
           GROUP BY p.product_id ORDER BY total_sold DESC LIMIT 100`,
         );
+        // Busy from the moment the query starts (and in the sending event, not when its answer arrives).
         this.host.streams.get(n)?.occupy(this.host.settings.analyticsCostMs);
+        await query;
         return [];
       },
     );
@@ -319,7 +321,14 @@ export class ClientOperations {
     });
   }
 
-  /** Runs a routed read on `node` and records its result `readMs` later. */
+  /**
+   * Runs a routed read on `node` and records its result `readMs` later. The query is sent to
+   * the node now and sees the node as it is now (each node serves requests one at a time,
+   * in the order they were sent); the clock waits for its answer only in the later event,
+   * when the client receives it, so meanwhile other events run and the nodes work in
+   * parallel. `run` must send its query before it first awaits, and change nothing in the
+   * engine after that.
+   */
   private async finishRead(
     op: number,
     node: string,
@@ -336,18 +345,27 @@ export class ClientOperations {
     if (host.statusOf(node) !== 'up') return fail(...unreachable(host.statusOf(node)));
     const { timeline, entry, lsn: replayLsn } = host.positionOf(node);
     const lagMs = host.behindMsOf(node);
-    try {
-      const orderIds = await run(node);
-      host.countOp(node);
-      const waitedMs = host.clock.now() - startedAt;
-      return later<ReadOutcome>(host.clock, host.settings.readMs, () => {
-        host.history.record({ type: 'read.ok', op, node, orderIds, replayLsn, timeline, entry, lagMs, waitedMs });
-        return { op, ok: true, node, ...routed, orderIds, replayLsn, waitedMs };
-      });
-    } catch (err) {
-      if (!(err instanceof SqlError)) throw err;
-      return fail(err.message, err.info.code);
-    }
+    const waitedMs = host.clock.now() - startedAt;
+    const answer = run(node);
+    host.countOp(node);
+    // Read in the later event (an unread rejection is not unhandled meanwhile).
+    answer.catch(() => undefined);
+    return new Later(
+      new Promise<ReadOutcome>((resolve, reject) => {
+        host.clock.schedule(host.settings.readMs, async () => {
+          try {
+            const orderIds = await answer;
+            host.history.record({ type: 'read.ok', op, node, orderIds, replayLsn, timeline, entry, lagMs, waitedMs });
+            resolve({ op, ok: true, node, ...routed, orderIds, replayLsn, waitedMs });
+          } catch (err) {
+            if (!(err instanceof SqlError)) return reject(err);
+            const { message: error, info } = err;
+            host.history.record({ type: 'read.fail', op, node, error, code: info.code });
+            resolve({ op, ok: false, node, ...routed, orderIds: [], error, code: info.code });
+          }
+        });
+      }),
+    );
   }
 
   /** Routing of one read by an app server: read-your-writes rule first, then the read policy. */
@@ -403,9 +421,13 @@ export class ClientOperations {
     for (const w of this.replayWaiters) if (w.node === node && lsn >= w.lsn) w.done(true);
   }
 
-  private async readQuery(node: string, sql: string): Promise<QueryResult> {
-    await this.host.streams.get(node)?.writeReplayed();
-    return this.host.db(node).read(sql);
+  /** Sends what `node` has replayed but not written, then the query: both now, in this order. */
+  private readQuery(node: string, sql: string): Promise<QueryResult> {
+    const written = this.host.streams.get(node)?.writeReplayed();
+    const result = this.host.db(node).read(sql);
+    if (!written) return result;
+    result.catch(() => undefined);
+    return written.then(() => result);
   }
 }
 

@@ -186,14 +186,20 @@ export class ReplicaStream {
     this.scheduleApply();
   }
 
-  /** Writes every replayed transaction to the database; call before reading it. */
+  /**
+   * Writes every replayed transaction to the database; call before reading it. The batches
+   * are sent now, in the calling event: a node serves requests one at a time in the order
+   * they were sent, so a read sent right after them sees them, and only them, whether its
+   * caller waits for this promise or not.
+   */
   writeReplayed(): Promise<void> {
-    this.writing = this.writing.then(async () => {
-      while (this.unwritten.length > 0) {
-        const batch = this.unwritten.splice(0, this.deps.applyBatchMax);
-        await this.db.apply(batch.map((e) => ({ xid: e.xid, lsn: e.lsn, changes: e.changes })));
-      }
-    });
+    if (this.unwritten.length === 0) return this.writing;
+    const sent: Promise<void>[] = [this.writing];
+    while (this.unwritten.length > 0) {
+      const batch = this.unwritten.splice(0, this.deps.applyBatchMax);
+      sent.push(this.db.apply(batch.map((e) => ({ xid: e.xid, lsn: e.lsn, changes: e.changes }))));
+    }
+    this.writing = Promise.all(sent).then(() => undefined);
     return this.writing;
   }
 
