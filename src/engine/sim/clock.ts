@@ -4,6 +4,8 @@
  * xstate's delayed transitions, failover phases) is an event here. Events at the same
  * time run in the order they were scheduled, and an event's async work (a PGlite call)
  * finishes before the next event starts, so a run is a pure function of its inputs.
+ * (An event may also send work to a node without waiting and await it in a later event,
+ * as a client's read does: nodes serve requests in the order sent, so that stays exact.)
  * This file never reads wall time: the real-time driver lives in clockDriver.ts.
  */
 import type { ActorOptions, AnyActorLogic } from 'xstate';
