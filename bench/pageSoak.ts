@@ -18,6 +18,11 @@ interface Sample {
   domNodes: number;
   listeners: number;
   historyKept: number;
+  /**
+   * Mean order ids in the kept history's "my orders" answers: the shop has 20 users and the
+   * default load places 20 orders a second, so each answer grows by about 3 ids a minute.
+   */
+  orderIdsPerRead: number;
 }
 
 export async function benchPageSoak(open: OpenPage, minutes: number) {
@@ -28,8 +33,18 @@ export async function benchPageSoak(open: OpenPage, minutes: number) {
       await cdp.send('HeapProfiler.collectGarbage');
       const { usedSize } = await cdp.send('Runtime.getHeapUsage');
       const dom = await cdp.send('Memory.getDOMCounters');
-      const historyKept = await page.evaluate(() => window.replicaLab?.cluster.history.all().length ?? -1);
-      return { minute, wallS, heapMb: mb(usedSize), domNodes: dom.nodes, listeners: dom.jsEventListeners, historyKept };
+      const kept = await page.evaluate(() => {
+        const events = window.replicaLab?.cluster.history.all() ?? [];
+        let reads = 0;
+        let ids = 0;
+        for (const e of events) {
+          if (e.type !== 'read.ok' || e.orderIds.length === 0) continue;
+          reads++;
+          ids += e.orderIds.length;
+        }
+        return { historyKept: events.length, orderIdsPerRead: reads ? Math.round(ids / reads) : 0 };
+      });
+      return { minute, wallS, heapMb: mb(usedSize), domNodes: dom.nodes, listeners: dom.jsEventListeners, ...kept };
     };
     const samples = [await sample(0, 0)];
     const wall0 = Date.now();

@@ -30,7 +30,7 @@ export const REAL_TIME_LOADS = {
 };
 
 /** The ladder's rungs, in operations a second (one write to four reads, as the default load). */
-export const LADDER_OPS = [100, 200, 300, 500, 700, 1000];
+export const LADDER_OPS = [100, 200, 300, 500, 700, 800, 900, 1000];
 
 /** A freshly booted page of the app, and how to be done with it. */
 export type OpenPage = () => Promise<{ page: Page; close(): Promise<void> }>;
