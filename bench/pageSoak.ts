@@ -20,7 +20,7 @@ interface Sample {
   historyKept: number;
   /**
    * Mean order ids in the kept history's "my orders" answers: the shop has 20 users and the
-   * default load places 20 orders a second, so each answer grows by about 3 ids a minute.
+   * default load places 20 orders a second, so each answer grows by about one id a second.
    */
   orderIdsPerRead: number;
 }
