@@ -350,22 +350,17 @@ export class ClientOperations {
     host.countOp(node);
     // Read in the later event (an unread rejection is not unhandled meanwhile).
     answer.catch(() => undefined);
-    return new Later(
-      new Promise<ReadOutcome>((resolve, reject) => {
-        host.clock.schedule(host.settings.readMs, async () => {
-          try {
-            const orderIds = await answer;
-            host.history.record({ type: 'read.ok', op, node, orderIds, replayLsn, timeline, entry, lagMs, waitedMs });
-            resolve({ op, ok: true, node, ...routed, orderIds, replayLsn, waitedMs });
-          } catch (err) {
-            if (!(err instanceof SqlError)) return reject(err);
-            const { message: error, info } = err;
-            host.history.record({ type: 'read.fail', op, node, error, code: info.code });
-            resolve({ op, ok: false, node, ...routed, orderIds: [], error, code: info.code });
-          }
-        });
-      }),
-    );
+    return later<ReadOutcome>(host.clock, host.settings.readMs, async () => {
+      try {
+        const orderIds = await answer;
+        host.history.record({ type: 'read.ok', op, node, orderIds, replayLsn, timeline, entry, lagMs, waitedMs });
+        return { op, ok: true, node, ...routed, orderIds, replayLsn, waitedMs };
+      } catch (err) {
+        if (!(err instanceof SqlError)) throw err;
+        host.history.record({ type: 'read.fail', op, node, error: err.message, code: err.info.code });
+        return { op, ok: false, node, ...routed, orderIds: [], error: err.message, code: err.info.code };
+      }
+    });
   }
 
   /** Routing of one read by an app server: read-your-writes rule first, then the read policy. */

@@ -37,7 +37,18 @@ export function runCommand<T>(
   });
 }
 
-/** Runs `work` as the event `delayMs` from now. */
-export function later<T>(clock: VirtualClock, delayMs: number, work: () => T): Later<T> {
-  return new Later(new Promise<T>((resolve) => clock.schedule(delayMs, () => resolve(work()))));
+/**
+ * Runs `work` as the event `delayMs` from now. Work that returns a promise keeps that event
+ * open until it settles (e.g. a read's answer from its node, sent earlier).
+ */
+export function later<T>(clock: VirtualClock, delayMs: number, work: () => T | Promise<T>): Later<T> {
+  return new Later(
+    new Promise<T>((resolve, reject) =>
+      clock.schedule(delayMs, () => {
+        const result = work();
+        if (result instanceof Promise) return result.then(resolve, reject);
+        resolve(result);
+      }),
+    ),
+  );
 }
