@@ -113,7 +113,13 @@ export type NodeRole = 'primary' | 'replica';
 /** A value the engine writes: rendered as an SQL literal (strings quoted, never spliced raw). */
 export type SqlValue = string | number | boolean | null;
 
-/** Everything the engine asks of one database node, wherever it runs. */
+/**
+ * Everything the engine asks of one database node, wherever it runs. A node serves its
+ * requests one at a time, each to its end, in the order they were called (a worker node by
+ * its message queue, an in-process node through oneAtATime): the engine sends a read in one
+ * event and awaits its answer in a later one, and relies on it seeing exactly what was sent
+ * to the node before it.
+ */
 export interface NodeHandle {
   /** Run SQL as a client write on a primary and return what was captured. */
   write(sql: string, params?: unknown[]): Promise<WriteResult>;
