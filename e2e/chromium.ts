@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 
-export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 
 /** The executable to launch, or undefined for Playwright's own Chromium. */
 export const chromiumExecutable = (): string | undefined => (existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined);
