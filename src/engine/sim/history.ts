@@ -149,12 +149,31 @@ export type Recorded = HistoryEvent & { seq: number; at: number };
 
 export type EventOf<T extends HistoryEvent['type']> = Extract<Recorded, { type: T }>;
 
+/**
+ * How many order ids weigh as much as one event in keepAtMost's bound. Ids grow with a run:
+ * a "my orders" answer holds all of that user's orders, so at the page's default load (20
+ * users, 20 orders a second) each answer grows by about one id a second. Measured in the
+ * page (a least-squares fit of its heap against the events and ids it kept, over 10 minutes
+ * of the default load): ~90 bytes per event, 7-10 per id. At 8 ids per event the kept
+ * history's memory stays flat (or shrinks) as answers grow; the time it spans shrinks
+ * instead (about 80 s of the default load after 10 minutes, 20 s after an hour).
+ */
+export const ORDER_IDS_PER_EVENT = 8;
+
+/** What an event counts against keepAtMost's bound: 1, plus its order ids by ORDER_IDS_PER_EVENT. */
+export function retentionWeight(e: HistoryEvent): number {
+  const ids = 'orderIds' in e ? e.orderIds.length : e.type === 'node.rewound' ? e.discardedOrderIds.length : 0;
+  return 1 + ids / ORDER_IDS_PER_EVENT;
+}
+
 export class History {
   /** The retained events: `events[i].seq === first + i`. */
   private events: Recorded[] = [];
   private first = 0;
-  /** Set by keepAtMost: how many events to retain (the oldest are dropped beyond it). */
+  /** Set by keepAtMost: how much to retain (the oldest events are dropped beyond it), in retentionWeight units. */
   private limit = Number.POSITIVE_INFINITY;
+  /** The retained events' retentionWeight, summed (kept only once keepAtMost bounds the history). */
+  private weight = 0;
   /** Events dropped by the retention limit, per type (a long run's old events, counted). */
   private readonly droppedByType = new Map<string, number>();
   private readonly listeners = new Set<(e: Recorded) => void>();
@@ -165,28 +184,37 @@ export class History {
   record(event: HistoryEvent): Recorded {
     const recorded = Object.assign(event, { seq: this.first + this.events.length, at: this.now() }) as Recorded;
     this.events.push(recorded);
-    // Dropping in chunks of a quarter of the limit keeps the cost per event constant.
-    if (this.events.length > this.limit * 1.25) this.dropOldest(this.events.length - this.limit);
+    if (this.limit !== Number.POSITIVE_INFINITY) {
+      this.weight += retentionWeight(recorded);
+      // Dropping in chunks of a quarter of the limit keeps the cost per event constant.
+      if (this.weight > this.limit * 1.25) this.dropOldest();
+    }
     for (const l of this.listeners) l(recorded);
     return recorded;
   }
 
   /**
    * Bounds the history for long runs (a soak, a page left playing): only about the newest
-   * `limit` events are kept (between `limit` and 1.25 x `limit`), the older ones counted
-   * per type in `dropped`. Sequence numbers stay those of the whole run, so readers index
-   * `all()` from its first event's `seq`. Unbounded by default: a scenario's summary, the
-   * checker and the preset fingerprints read whole histories.
+   * `limit` events are kept, the older ones counted per type in `dropped`. An event counts
+   * as 1 plus its order ids (retentionWeight): the kept events weigh between `limit` and
+   * 1.25 x `limit`, so memory stays flat even as "my orders" answers grow with the run.
+   * Sequence numbers stay those of the whole run, so readers index `all()` from its first
+   * event's `seq`. Unbounded by default: a scenario's summary, the checker and the preset
+   * fingerprints read whole histories.
    */
   keepAtMost(limit: number): void {
     this.limit = Math.max(1, limit);
-    if (this.events.length > this.limit) this.dropOldest(this.events.length - this.limit);
+    this.weight = this.events.reduce((sum, e) => sum + retentionWeight(e), 0);
+    if (this.weight > this.limit) this.dropOldest();
   }
 
-  private dropOldest(count: number): void {
-    for (let i = 0; i < count; i++) {
-      const type = this.events[i].type;
-      this.droppedByType.set(type, (this.droppedByType.get(type) ?? 0) + 1);
+  /** Drops the oldest events until the rest weigh at most the limit (the newest event is always kept). */
+  private dropOldest(): void {
+    let count = 0;
+    while (count < this.events.length - 1 && this.weight > this.limit) {
+      const e = this.events[count++];
+      this.weight -= retentionWeight(e);
+      this.droppedByType.set(e.type, (this.droppedByType.get(e.type) ?? 0) + 1);
     }
     this.events = this.events.slice(count);
     this.first += count;
