@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Cluster } from '../../src/engine/cluster/cluster.ts';
+import { QUEUED_SHIPMENTS_SHOWN } from '../../src/engine/cluster/snapshot.ts';
 import { parseLsn } from '../../src/engine/db/lsn.ts';
 import type { SqlError } from '../../src/engine/db/types.ts';
 import { inProcessFactory } from '../../src/platform/node/nodeFactory.ts';
@@ -252,6 +253,23 @@ describe('replication on real PGlite nodes', () => {
     await c.clock.runUntil(2100);
     expect(c.getSnapshot().replication[0].replayLsn).toBe(w.lsn);
     expect(await ordersOf(c, 'replica-1', 1001)).toEqual([w.orderId]);
+  });
+
+  it('snapshots carry only the oldest of a long replay queue, and count it all', async () => {
+    cluster = await bootCluster({ seed: 2, lagMs: 10, jitterMs: 0, applyDelayMs: [60_000, 0, 0] });
+    const c = cluster;
+    const orders = QUEUED_SHIPMENTS_SHOWN + 16;
+    await settle(
+      c,
+      ...Array.from({ length: orders }, (_, i) => c.send({ do: 'placeOrder', user: 1001, total: i + 1 })),
+    );
+    await c.clock.runUntil(1000);
+    const snap = c.getSnapshot();
+    const queued = snap.shipments.filter((s) => s.replica === 'replica-1' && s.stage === 'queued');
+    expect(queued.map((s) => s.entry)).toEqual(Array.from({ length: QUEUED_SHIPMENTS_SHOWN }, (_, i) => i + 1));
+    expect(snap.replication[0].queued).toBe(orders);
+    // The cluster's own list (tests, the CLI) still has them all.
+    expect(c.shipments().filter((s) => s.replica === 'replica-1')).toHaveLength(orders);
   });
 
   it('lets a slow-applying replica fall behind on a fast link', async () => {

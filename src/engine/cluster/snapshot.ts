@@ -29,6 +29,13 @@ import type { ClusterSettings } from './settings.ts';
 /** The log entries a snapshot carries: the log panel shows the newest 8. */
 export const RECENT_LOG_ENTRIES = 10;
 /**
+ * The queued transactions a snapshot carries per replica: the topology draws the oldest 8
+ * and the count. A replica far behind (the analytics replica under the default load falls
+ * behind by about 1.7 s every second) queues thousands, and the page takes a snapshot
+ * every frame.
+ */
+export const QUEUED_SHIPMENTS_SHOWN = 64;
+/**
  * How much history a snapshot carries: the events of the last 20 s of engine time (the
  * timeline draws 10 s and keeps finished operations 20 s), at most the newest 20,000 (under
  * the heaviest load, 1,000 writes and 1,000 reads a second on five replicas, a frame at 8x
@@ -97,9 +104,10 @@ export interface ClusterSnapshot {
   /** The newest log entries (at most RECENT_LOG_ENTRIES), oldest first. */
   recentLog: LogEntry[];
   /**
-   * Every transaction on a link or waiting to be replayed, per replica, with its send and
-   * arrival times in engine ms: a view places a dot from them and `nowMs`, so pause, step
-   * and speed move it exactly.
+   * Every transaction on a link, and the oldest QUEUED_SHIPMENTS_SHOWN of those waiting to be
+   * replayed, per replica (`replication[].queued` counts them all), with send and arrival
+   * times in engine ms: a view places a dot from them and `nowMs`, so pause, step and speed
+   * move it exactly.
    */
   shipments: Shipment[];
   historyLength: number;
@@ -167,7 +175,7 @@ export function buildSnapshot(src: SnapshotSource): ClusterSnapshot {
       prunedEntries: src.log?.prunedCount ?? 0,
     },
     recentLog: src.log?.latest(RECENT_LOG_ENTRIES) ?? [],
-    shipments: src.replicaNames().flatMap((name) => src.stream(name).shipments()),
+    shipments: src.replicaNames().flatMap((name) => src.stream(name).shipments(QUEUED_SHIPMENTS_SHOWN)),
     historyLength: src.history.length,
     history: historyWindow(src.history.all(), now - HISTORY_WINDOW_MS),
     failoverStory: story,

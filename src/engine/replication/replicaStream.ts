@@ -255,11 +255,16 @@ export class ReplicaStream {
     return { replayed: this.replayedIndex, replayedLsn: this.replayedLsn };
   }
 
-  /** What is on the link and what waits to be replayed, oldest first. */
-  shipments(): Shipment[] {
+  /**
+   * What is on the link and what waits to be replayed, oldest first: every transaction in
+   * flight, and the oldest `queuedShown` of those waiting (all by default; positions().queued
+   * counts them all).
+   */
+  shipments(queuedShown = Number.POSITIVE_INFINITY): Shipment[] {
     const base = (e: LogEntry) => ({ replica: this.name, entry: e.index, lsn: e.lsn, orderIds: e.orderIds });
+    const queued = queuedShown < this.applyQueue.length ? this.applyQueue.slice(0, queuedShown) : this.applyQueue;
     return [
-      ...this.applyQueue.map((q) => ({
+      ...queued.map((q) => ({
         ...base(q.entry),
         stage: 'queued' as const,
         sentAt: q.entry.committedAt,

@@ -48,7 +48,12 @@ export function Topology() {
   const lastFailed = snapshot.failoverStory.lastFailedCheck;
   const candidate = snapshot.failoverStory.phases.at(-1)?.node;
   // For the words (how many on each link); the dots themselves move in MovingTraffic.
-  const traffic = placeShipments(layout.paths.replication, shipments, snapshot.nowMs);
+  const traffic = placeShipments(
+    layout.paths.replication,
+    shipments,
+    snapshot.nowMs,
+    queuedTotals(snapshot.replication),
+  );
   const rowOf = (name: string) => snapshot.replication.find((r) => r.name === name);
   const nodeOf = (name: string) => snapshot.nodes.find((n) => n.name === name);
   const marksOf = (name: string): NodeMarks => ({
@@ -152,9 +157,15 @@ export function Topology() {
 function MovingTraffic({ layout, highlight }: { layout: TopologyLayout; highlight: Highlight | null }) {
   const shipments = useLab(selectShipments);
   const nowMs = useLab((s) => s.snapshot?.nowMs ?? 0);
-  return placeShipments(layout.paths.replication, shipments, nowMs).map((t) => (
+  const replication = useLab((s) => s.snapshot?.replication);
+  return placeShipments(layout.paths.replication, shipments, nowMs, queuedTotals(replication)).map((t) => (
     <Traffic key={t.replica} traffic={t} highlight={highlight} />
   ));
+}
+
+/** Each replica's whole replay queue (the snapshot's shipments carry only its oldest). */
+function queuedTotals(rows: ClusterSnapshot['replication'] | undefined): Map<string, number> {
+  return new Map((rows ?? []).map((r) => [r.name, r.queued]));
 }
 
 function layoutInputOf(snapshot: ClusterSnapshot): Omit<LayoutInput, 'width'> {

@@ -116,6 +116,12 @@ describe('shipments on the links', () => {
     expect(t.queued).toHaveLength(QUEUE_SHOWN);
     expect(t.queued[0].entry).toBe(10);
     expect(t.queued[0].at.x).toBeGreaterThan(t.queued[1].at.x);
+    // A snapshot carries only the oldest of a long queue: the count comes from its replication row.
+    const [all] = placeShipments(links, queued, 2000, new Map([['replica-3', 5000]])).filter(
+      (x) => x.replica === 'replica-3',
+    );
+    expect(all.queuedCount).toBe(5000);
+    expect(all.queued.map((q) => q.entry)).toEqual(t.queued.map((q) => q.entry));
   });
 
   it("keeps each transaction's orders and LSN on its dot and square, so a highlight can find them", () => {

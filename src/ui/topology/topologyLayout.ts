@@ -251,11 +251,16 @@ export interface LinkTraffic {
   queuedCount: number;
 }
 
-/** Where every shipment is drawn at `nowMs`, per replication link (shipments of unknown links are dropped). */
+/**
+ * Where every shipment is drawn at `nowMs`, per replication link (shipments of unknown links
+ * are dropped). `queuedTotals` gives each replica's whole queue when `shipments` carries only its
+ * oldest (as a snapshot does); otherwise the queue is counted from `shipments`.
+ */
 export function placeShipments(
   links: readonly ReplicationLink[],
   shipments: readonly Shipment[],
   nowMs: number,
+  queuedTotals?: ReadonlyMap<string, number>,
 ): LinkTraffic[] {
   return links.map((l) => {
     const mine = shipments.filter((s) => s.replica === l.replica);
@@ -275,7 +280,7 @@ export function placeShipments(
     const traffic: LinkTraffic = {
       replica: l.replica,
       dots,
-      queuedCount: queued.length,
+      queuedCount: Math.max(queued.length, queuedTotals?.get(l.replica) ?? 0),
       // The oldest waits nearest the replica; the queue grows back along the link.
       queued: queued.slice(0, QUEUE_SHOWN).map((s, i) => ({
         entry: s.entry,
