@@ -23,6 +23,18 @@ interface Sample {
    * default load places 20 orders a second, so each answer grows by about one id a second.
    */
   orderIdsPerRead: number;
+  /** All the order ids in those answers: what the history's bound weighs besides its events. */
+  orderIdsKept: number;
+  /**
+   * Log entries the primary retains (not yet replayed by every replica) and the most any
+   * replica has queued: at this load the analytics replica's queries hold its replay 200 ms
+   * each, 13.6 a second, so it replays nothing and the log keeps every entry (a replication
+   * slot's retention): the growth that remains.
+   */
+  logRetained: number;
+  mostQueued: number;
+  /** How far behind the furthest replica is (engine s). */
+  mostBehindS: number;
 }
 
 export async function benchPageSoak(open: OpenPage, minutes: number) {
@@ -42,7 +54,16 @@ export async function benchPageSoak(open: OpenPage, minutes: number) {
           reads++;
           ids += e.orderIds.length;
         }
-        return { historyKept: events.length, orderIdsPerRead: reads ? Math.round(ids / reads) : 0 };
+        const snap = window.replicaLab?.cluster.getSnapshot();
+        const rows = snap?.replication ?? [];
+        return {
+          historyKept: events.length,
+          orderIdsPerRead: reads ? Math.round(ids / reads) : 0,
+          orderIdsKept: ids,
+          logRetained: snap?.log.retainedEntries ?? 0,
+          mostQueued: Math.max(0, ...rows.map((r) => r.queued)),
+          mostBehindS: Math.round(Math.max(0, ...rows.map((r) => r.behindMs)) / 100) / 10,
+        };
       });
       return { minute, wallS, heapMb: mb(usedSize), domNodes: dom.nodes, listeners: dom.jsEventListeners, ...kept };
     };
