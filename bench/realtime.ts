@@ -5,6 +5,7 @@
  * page; and the ladder, which raises the load until the page no longer keeps time, to
  * state the highest load it holds. bench/chromium.ts runs it; bench/rtprobe.ts runs one load.
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 
 export const log = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -61,7 +62,13 @@ export async function benchRealTime(open: OpenPage, wallMs: number) {
  * hidden panels, which would weigh on short rungs; a rung that held left no backlog.
  */
 export async function realTimeLadder(open: OpenPage, wallMs: number) {
-  const rungs: { opsPerSec: number; enginePerWall: number; p95Ms: number; cpuMsPerEngineSec?: number }[] = [];
+  const rungs: {
+    opsPerSec: number;
+    enginePerWall: number;
+    p95Ms: number;
+    cpuMsPerEngineSec?: number;
+    machineBusy?: number;
+  }[] = [];
   const loadOf = (ops: number) => ({ writesPerSec: ops / 5, readsPerSec: (ops * 4) / 5 });
   const { page, close } = await open();
   try {
@@ -76,6 +83,7 @@ export async function realTimeLadder(open: OpenPage, wallMs: number) {
         enginePerWall: s.enginePerWall,
         p95Ms: s.p95Ms,
         cpuMsPerEngineSec: s.mainThread?.cpuMsPerEngineSec,
+        machineBusy: s.machineBusy,
       });
       if (s.enginePerWall < REAL_TIME_TARGET) break;
     }
@@ -93,6 +101,18 @@ export async function realTimeLadder(open: OpenPage, wallMs: number) {
   };
 }
 
+/** The whole machine's CPU time so far (Linux /proc/stat, in clock ticks): busy and total, all cores. */
+function machineCpu(): { busy: number; total: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((a, b) => a + b, 0);
+    // idle and iowait are the 4th and 5th fields.
+    return { busy: total - fields[3] - (fields[4] ?? 0), total };
+  } catch {
+    return undefined;
+  }
+}
+
 interface RealTimeResult {
   frames: number[];
   engineMs: number;
@@ -100,6 +120,8 @@ interface RealTimeResult {
   ops: number;
   /** The page's main thread over the same wall time, from Chromium's Performance metrics (ms). */
   main?: { cpuMs: number; taskMs: number; scriptMs: number; styleMs: number; layoutMs: number };
+  /** Share of the whole machine's CPU (all cores) in use meanwhile: the browser's processes and threads, workers included. */
+  machineBusy?: number;
 }
 
 /**
@@ -121,7 +143,9 @@ export async function measureRealTime(
     return Object.fromEntries(list.map((m) => [m.name, m.value]));
   };
   const before = await metrics();
+  const cpuBefore = machineCpu();
   const result = await playLoad(page, writesPerSec, readsPerSec, wallMs);
+  const cpuAfter = machineCpu();
   const after = await metrics();
   await cdp.detach();
   // Seconds in Chromium's metrics; they also cover the second to settle and the stop (a little more than wallMs).
@@ -133,7 +157,11 @@ export async function measureRealTime(
     styleMs: ms('RecalcStyleDuration'),
     layoutMs: ms('LayoutDuration'),
   };
-  return { ...result, main };
+  const machineBusy =
+    cpuBefore && cpuAfter && cpuAfter.total > cpuBefore.total
+      ? round((cpuAfter.busy - cpuBefore.busy) / (cpuAfter.total - cpuBefore.total), 2)
+      : undefined;
+  return { ...result, main, machineBusy };
 }
 
 function playLoad(page: Page, writesPerSec: number, readsPerSec: number, wallMs: number): Promise<RealTimeResult> {
@@ -196,6 +224,7 @@ export function realTimeSummary(load: Load, r: RealTimeResult) {
     frames: sorted.length,
     targetEnginePerWall: '>= 0.98 (within 2%)',
     targetP95Ms: FRAME_TARGET_MS,
+    ...(r.machineBusy !== undefined && { machineBusy: r.machineBusy }),
     ...(r.main && {
       mainThread: {
         what: "the page's main thread (engine, React, drawing) per wall second, and its CPU per engine second: comparable between runs on a loaded machine, where wall figures are not",
