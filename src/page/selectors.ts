@@ -20,7 +20,7 @@ const NO_ENTRIES: LogEntry[] = [];
 const NO_DOWNTIMES: FailoverDowntime[] = [];
 const NO_HISTORY: HistoryWindow = { fromSeq: 0, events: [] };
 
-/** Every transaction on a link or waiting to be replayed (the topology's dots). */
+/** Every transaction on a link, and the oldest waiting to be replayed on each replica (the topology's dots). */
 export const selectShipments = (s: LabState): Shipment[] => s.snapshot?.shipments ?? NO_SHIPMENTS;
 
 /** The newest log entries, oldest first, at the text panels' pace (tableSnapshot). */
