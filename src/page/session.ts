@@ -76,8 +76,10 @@ function firstBooted(lab: Lab): void {
 
 /**
  * Free play can run for hours: its history keeps about the newest PAGE_HISTORY_EVENTS
- * events, each counting also for the order ids it carries (a few minutes at the default load,
- * fewer as "my orders" answers grow; the timeline shows 20 s), so the page's memory stays flat. A scenario or lesson keeps its whole history: its summary and goals read it all.
+ * events, each also counting the order ids it carries (History.keepAtMost), so the page's
+ * memory stays flat: a few minutes of the default load at first, less as "my orders"
+ * answers grow (20-30 s after an hour; the timeline shows 20 s). A scenario or lesson keeps
+ * its whole history: its summary and goals read it all.
  */
 export const PAGE_HISTORY_EVENTS = 100_000;
 

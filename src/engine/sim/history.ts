@@ -153,10 +153,10 @@ export type EventOf<T extends HistoryEvent['type']> = Extract<Recorded, { type: 
  * How many order ids weigh as much as one event in keepAtMost's bound. Ids grow with a run:
  * a "my orders" answer holds all of that user's orders, so at the page's default load (20
  * users, 20 orders a second) each answer grows by about one id a second. Measured in the
- * page (a least-squares fit of its heap against the events and ids it kept, over 10 minutes
- * of the default load): ~90 bytes per event, 7-10 per id. At 8 ids per event the kept
- * history's memory stays flat (or shrinks) as answers grow; the time it spans shrinks
- * instead (about 80 s of the default load after 10 minutes, 20 s after an hour).
+ * page (its heap against the events and ids it kept, over 10 minutes of the default load):
+ * ~90 bytes an event, 8-16 an id. Bounding events + ids / 8 bounds the kept history's
+ * memory however large the answers grow; the time it spans shrinks instead (in the page:
+ * about 2 minutes of the default load after 10 minutes, 20-30 s after an hour).
  */
 export const ORDER_IDS_PER_EVENT = 8;
 
