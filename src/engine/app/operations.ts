@@ -337,12 +337,14 @@ export class ClientOperations {
     run: (node: string) => Promise<number[]>,
   ): Promise<Later<ReadOutcome>> {
     const host = this.host;
-    const fail = (error: string, code?: string) =>
-      later<ReadOutcome>(host.clock, host.settings.readMs, () => {
-        host.history.record({ type: 'read.fail', op, node, error, code });
-        return { op, ok: false, node, ...routed, orderIds: [], error, code };
-      });
-    if (host.statusOf(node) !== 'up') return fail(...unreachable(host.statusOf(node)));
+    const failed = (error: string, code?: string): ReadOutcome => {
+      host.history.record({ type: 'read.fail', op, node, error, code });
+      return { op, ok: false, node, ...routed, orderIds: [], error, code };
+    };
+    if (host.statusOf(node) !== 'up') {
+      const [error, code] = unreachable(host.statusOf(node));
+      return later(host.clock, host.settings.readMs, () => failed(error, code));
+    }
     const { timeline, entry, lsn: replayLsn } = host.positionOf(node);
     const lagMs = host.behindMsOf(node);
     const waitedMs = host.clock.now() - startedAt;
@@ -357,8 +359,7 @@ export class ClientOperations {
         return { op, ok: true, node, ...routed, orderIds, replayLsn, waitedMs };
       } catch (err) {
         if (!(err instanceof SqlError)) throw err;
-        host.history.record({ type: 'read.fail', op, node, error: err.message, code: err.info.code });
-        return { op, ok: false, node, ...routed, orderIds: [], error: err.message, code: err.info.code };
+        return failed(err.message, err.info.code);
       }
     });
   }
