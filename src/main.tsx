@@ -4,9 +4,9 @@
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { lessonById } from './lessons/index.ts';
 import { engineFailed } from './page/clock.ts';
 import { lessonOfRoute, openLesson } from './page/lessonRun.ts';
+import { findLesson } from './page/ownLessons.ts';
 import { parseRoute } from './page/route.ts';
 import { startLab, startWithLesson } from './page/session.ts';
 import { seedFromUrl } from './page/shareLink.ts';
@@ -36,7 +36,7 @@ const link = seedFromUrl(window.location.search);
 const settings = { replicas: 3, ...(link.seed !== undefined ? { seed: link.seed } : {}) };
 // A lesson link boots the lesson's cluster first; anything else, free play.
 const linked = lessonOfRoute(parseRoute(window.location.search, window.location.hash));
-const lesson = linked && lessonById(linked.lessonId) ? linked : undefined;
+const lesson = linked && findLesson(linked.lessonId) ? linked : undefined;
 const started = lesson
   ? startWithLesson(settings, () => openLesson(lesson.lessonId, lesson.options))
   : startLab(settings);

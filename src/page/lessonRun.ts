@@ -9,7 +9,7 @@
  * No React: the player (src/ui/lesson) reads `useLessonRun` and calls the actions here.
  */
 import { create } from 'zustand';
-import { compileLesson, lessonById } from '../lessons/index.ts';
+import { compileLesson } from '../lessons/index.ts';
 import type { CompiledLesson, Lesson, LessonStep, MeasureValue } from '../lessons/types.ts';
 import { sendCommand } from './commands.ts';
 import { describeError } from './format.ts';
@@ -24,6 +24,7 @@ import {
   withPrediction,
   withStepDone,
 } from './lessonProgress.ts';
+import { findLesson } from './ownLessons.ts';
 import type { PageRoute } from './route.ts';
 import { replayScenario } from './session.ts';
 import { currentLab, useLab } from './store.ts';
@@ -121,7 +122,7 @@ export function isOpen(lessonId: string, stepId: string | undefined): boolean {
 export async function openLesson(lessonId: string, options: OpenOptions = {}): Promise<void> {
   watch();
   if (get().busy) return;
-  const lesson = lessonById(lessonId);
+  const lesson = findLesson(lessonId);
   if (!lesson) {
     set({ ...INITIAL, progress: get().progress, error: `There is no lesson "${lessonId}".` });
     return;

@@ -4,20 +4,26 @@
  * were last on. `onOpen` lets the layout open a lesson its own way (the link's address is
  * still right for a new tab or a copied link).
  */
-import { LESSON_LIST } from '../../lessons/index.ts';
+import type { ReactNode } from 'react';
+import { LESSON_LIST, type Lesson } from '../../lessons/index.ts';
 import { describeProgress, loadProgress, progressOf } from '../../page/lessonProgress.ts';
 import { lessonHash } from '../../page/route.ts';
 import './lesson.css';
 
 export interface LessonListProps {
   onOpen?: (lessonId: string) => void;
+  /** The lessons listed: the library's by default. */
+  lessons?: readonly Lesson[];
+  label?: string;
+  /** More under a lesson's card (its file and a Remove button, for one's own). */
+  extra?: (lesson: Lesson) => ReactNode;
 }
 
-export function LessonList({ onOpen }: LessonListProps) {
+export function LessonList({ onOpen, lessons = LESSON_LIST, label = 'Lessons', extra }: LessonListProps) {
   const book = loadProgress();
   return (
-    <ol className="lesson-list" aria-label="Lessons">
-      {LESSON_LIST.map((lesson) => {
+    <ol className="lesson-list" aria-label={label}>
+      {lessons.map((lesson) => {
         const steps = lesson.chapters.flatMap((c) => c.steps);
         const asks = steps.filter((s) => s.predict).length;
         const progress = progressOf(book, lesson.id);
@@ -42,6 +48,7 @@ export function LessonList({ onOpen }: LessonListProps) {
               <span>{lesson.minutes} min</span> · <span>{steps.length} steps</span> ·{' '}
               <span data-testid={`lesson-progress-${lesson.id}`}>{describeProgress(progress, steps.length, asks)}</span>
             </p>
+            {extra?.(lesson)}
           </li>
         );
       })}

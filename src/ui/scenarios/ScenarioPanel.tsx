@@ -7,6 +7,7 @@
  */
 
 import { useEffect, useId, useMemo, useState } from 'react';
+import { isLessonFile } from '../../lessons/index.ts';
 import { describeError, formatCount, formatEngineTime } from '../../page/format.ts';
 import { playScenario } from '../../page/session.ts';
 import { type ScenarioRunView, useLab } from '../../page/store.ts';
@@ -35,6 +36,15 @@ interface LoadError {
   problems: string[];
 }
 
+/** Whether a file's text is a lesson (version 2), which the start page opens. */
+function isLessonText(text: string): boolean {
+  try {
+    return isLessonFile(JSON.parse(text));
+  } catch {
+    return false;
+  }
+}
+
 export function ScenarioPanel() {
   const presets = useMemo(presetScenarios, []);
   const run = useLab((s) => s.scenarioRun);
@@ -55,11 +65,17 @@ export function ScenarioPanel() {
       setError({ source: file.name, problems: [tooLarge(file.name, file.size)] });
       return;
     }
+    const text = await file.text();
     try {
-      choose({ source: file.name, scenario: parseScenarioText(await file.text(), file.name) });
+      choose({ source: file.name, scenario: parseScenarioText(text, file.name) });
     } catch (err) {
       // The scenario loaded before stays: a bad file loses nothing.
-      setError({ source: file.name, problems: err instanceof ScenarioError ? err.problems : [describeError(err)] });
+      const problems = err instanceof ScenarioError ? err.problems : [describeError(err)];
+      if (isLessonText(text))
+        problems.unshift(
+          `${file.name} is a lesson (version 2), not a scenario: open it on the start page, under "Your lessons"`,
+        );
+      setError({ source: file.name, problems });
     }
   };
   const isPreset = presets.some((p) => p.id === loaded.source);

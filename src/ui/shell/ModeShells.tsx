@@ -7,7 +7,7 @@
  *   in a course page, limited to the given steps, with a link to the whole lab.
  */
 
-import { LESSON_LIST } from '../../lessons/index.ts';
+import { findLesson } from '../../page/ownLessons.ts';
 import { embedSteps, lessonHash, type View } from '../../page/route.ts';
 import { ClockControls } from '../clock/ClockControls.tsx';
 import { Narration } from '../narration/Narration.tsx';
@@ -44,7 +44,7 @@ export function PresenterHeader() {
 }
 
 export function EmbedScreen({ view }: { view: EmbedView }) {
-  const lesson = LESSON_LIST.find((l) => l.id === view.lesson);
+  const lesson = findLesson(view.lesson);
   const outline = lesson
     ? { id: lesson.id, steps: lesson.chapters.flatMap((c) => c.steps.map((s) => s.id)) }
     : { id: view.lesson, steps: [] };

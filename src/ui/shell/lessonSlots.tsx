@@ -1,15 +1,17 @@
 /**
  * Where the lesson UI (src/ui/lesson, the lesson-UI engineer's) plugs into the layout: the
  * landing screen's lesson list and the lesson player beside the topology (presenter and
- * embed modes included). Also gives the router the library's lesson and step ids, so a
- * link to a lesson or step that does not exist is explained.
+ * embed modes included). Also gives the router the lesson and step ids (the library's and
+ * this browser's own lessons), so a link to a lesson or step that does not exist is explained.
  */
 import { useEffect } from 'react';
 import { LESSON_LIST } from '../../lessons/index.ts';
 import { lessonOfRoute, useLessonRun } from '../../page/lessonRun.ts';
+import { useOwnLessons } from '../../page/ownLessons.ts';
 import type { View } from '../../page/route.ts';
 import { LessonList } from '../lesson/LessonList.tsx';
 import { LessonPlayer } from '../lesson/LessonPlayer.tsx';
+import { OwnLessons } from '../lesson/OwnLessons.tsx';
 import { tabForStep } from './stepTab.ts';
 import { LAB_TABS, openTab } from './Tabs.tsx';
 import { setLessonOutlines } from './useRoute.ts';
@@ -17,9 +19,20 @@ import { setLessonOutlines } from './useRoute.ts';
 type LessonView = Extract<View, { screen: 'lesson' }>;
 type EmbedView = Extract<View, { screen: 'embed' }>;
 
-setLessonOutlines(
-  LESSON_LIST.map((lesson) => ({ id: lesson.id, steps: lesson.chapters.flatMap((c) => c.steps.map((s) => s.id)) })),
-);
+/** Links are checked against the library and this browser's own lessons, again when those change. */
+function outlineLessons(): void {
+  const own = useOwnLessons.getState().lessons.map((o) => o.lesson);
+  setLessonOutlines(
+    [...LESSON_LIST, ...own].map((lesson) => ({
+      id: lesson.id,
+      steps: lesson.chapters.flatMap((c) => c.steps.map((s) => s.id)),
+    })),
+  );
+}
+outlineLessons();
+useOwnLessons.subscribe((s, before) => {
+  if (s.lessons !== before.lessons) outlineLessons();
+});
 
 /** Opens the tab the current step talks about (stepTab.ts) when the learner reaches the step. */
 function useStepTab(enabled: boolean): void {
@@ -30,9 +43,14 @@ function useStepTab(enabled: boolean): void {
   }, [enabled, step]);
 }
 
-/** The lessons, each a link to its first step (or where the learner left off). */
+/** The lessons, each a link to its first step (or where the learner left off), then the learner's own. */
 export function LessonListSlot() {
-  return <LessonList />;
+  return (
+    <>
+      <LessonList />
+      <OwnLessons />
+    </>
+  );
 }
 
 /** The player for a lesson or embed view, opened with the options lessonOfRoute gives it. */
