@@ -134,7 +134,9 @@ test('shows refused writes and dead nodes on the page, and the clock answers the
   // Blurred, the input shows the engine's value; the topology's link shows it too.
   await page.getByRole('heading', { name: 'Nodes' }).click();
   await expect(page.getByRole('spinbutton', { name: 'Lag of replica-1 (ms)' })).toHaveValue('2000');
-  await expect(page.getByRole('region', { name: 'Topology' }).getByTestId('link-replica-1')).toContainText('2,000 ms');
+  await expect(page.getByRole('region', { name: 'Topology' }).getByTestId('link-label-replica-1')).toContainText(
+    '2,000 ms',
+  );
 
   // Space pauses, Right arrow steps one event, Space plays again (focus outside controls).
   await page.getByRole('heading', { name: 'Nodes' }).click();

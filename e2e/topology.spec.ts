@@ -30,10 +30,10 @@ test('a transaction shipped to a slow link is a dot placed by engine time: still
 
   await openTab(page, 'Nodes');
   await page.getByRole('spinbutton', { name: 'Lag of replica-3 (ms)' }).fill('5000');
-  await expect(topology(page).getByTestId('link-replica-3')).toContainText('5,000 ms');
+  await expect(topology(page).getByTestId('link-label-replica-3')).toContainText('5,000 ms');
   // The slider sets a link's lag too, and the number field follows it.
   await page.getByRole('slider', { name: 'Lag of replica-2' }).fill('4000');
-  await expect(topology(page).getByTestId('link-replica-2')).toContainText('4,000 ms');
+  await expect(topology(page).getByTestId('link-label-replica-2')).toContainText('4,000 ms');
   await expect(page.getByRole('spinbutton', { name: 'Lag of replica-2 (ms)' })).toHaveValue('4000');
   await pauseClock(page);
 

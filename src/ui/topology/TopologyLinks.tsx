@@ -55,8 +55,9 @@ export function Links({
       ))}
       <text
         className={`topo-path-label topo-write-label${writesFail ? ' topo-write-label-failing' : ''}`}
-        x={(layout.apps[0]?.x ?? 0) + (layout.apps[0]?.w ?? 0) + 10}
-        y={(layout.apps[0]?.y ?? 0) - 8}
+        x={layout.writeLabel.x}
+        y={layout.writeLabel.y}
+        textAnchor="end"
       >
         {writesFail ? `writes to ${snapshot.failover.endpoint} fail` : `writes → ${snapshot.failover.endpoint}`}
       </text>
@@ -66,10 +67,23 @@ export function Links({
         return (
           <g key={l.replica} data-testid={`link-${l.replica}`} data-state={state}>
             <path className={`topo-repl${state === 'streaming' ? '' : ' topo-repl-broken'}`} d={l.d} />
-            <text className="topo-path-label" x={l.label.x} y={l.label.y} textAnchor="middle">
-              {row ? `${formatMs(row.lagMs)} · ${state}` : state}
-            </text>
           </g>
+        );
+      })}
+      {/* Labels after every line, so no later line crosses a label's halo. */}
+      {paths.replication.map((l) => {
+        const row = snapshot.replication.find((r) => r.name === l.replica);
+        return (
+          <text
+            key={l.replica}
+            className="topo-path-label"
+            data-testid={`link-label-${l.replica}`}
+            x={l.label.x}
+            y={l.label.y}
+            textAnchor="end"
+          >
+            {row ? `${formatMs(row.lagMs)} · ${row.state}` : 'not following'}
+          </text>
         );
       })}
     </g>

@@ -75,6 +75,50 @@ describe('the topology layout', () => {
     }
   });
 
+  it('keeps the labels clear of the boxes and of each other, at the narrowest width and with five replicas', () => {
+    // Widths measured in Chromium at 11 px (system sans; DejaVu Sans here, among the widest):
+    // "10,000 ms · disconnected" 142 px, "endpoint (clients write here)" 178 px, the write label
+    // (bold) "writes to replica-1 fail" 137 px. Estimated here a little wider, per character.
+    type Rect = { name: string; x: number; y: number; w: number; h: number };
+    const text = (name: string, chars: number, at: { x: number; y: number }, perChar: number): Rect => ({
+      name,
+      x: at.x - chars * perChar,
+      y: at.y - 11,
+      w: chars * perChar,
+      h: 14,
+    });
+    const meets = (a: Rect, b: Rect) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+    for (const width of [MIN_LAYOUT_WIDTH, 1200, 1600]) {
+      for (const replicas of [1, 3, 5]) {
+        const others = Array.from({ length: replicas }, (_, i) => `replica-${i + 1}`);
+        const l = layoutTopology({ ...SEED, width, others, readers: others });
+        const p = l.primary;
+        const halo = (b: Rect | typeof p, name = b.name) => ({
+          name,
+          x: b.x - 5,
+          y: b.y - 5,
+          w: b.w + 10,
+          h: b.h + 10,
+        });
+        const boxes: Rect[] = [halo(p), ...l.others.map((b) => halo(b)), ...l.apps.map((b) => halo(b)), halo(l.lb)];
+        const endpointTag = text('endpoint tag', 29, { x: p.x + p.w - 4, y: p.y - 9 }, 6.4);
+        const writeLabel = text('write label', 24, l.writeLabel, 6.6);
+        const linkLabels = l.paths.replication.map((r) => text(`label of ${r.replica}`, 24, r.label, 6.2));
+        const labels = [endpointTag, writeLabel, ...linkLabels];
+        const where = `width ${width}, ${replicas} replicas`;
+        for (const label of labels) {
+          expect(label.x, `${label.name}, ${where}`).toBeGreaterThanOrEqual(0);
+          for (const box of boxes) {
+            if (label === endpointTag && box.name === p.name) continue; // it sits on the primary's halo
+            expect(meets(label, box), `${label.name} meets ${box.name}, ${where}`).toBe(false);
+          }
+          for (const other of labels)
+            if (other !== label) expect(meets(label, other), `${label.name} meets ${other.name}, ${where}`).toBe(false);
+        }
+      }
+    }
+  });
+
   it('sends writes to the endpoint, even mid-failover when it is not the middle node', () => {
     const l = layoutTopology({
       ...SEED,

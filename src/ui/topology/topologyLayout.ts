@@ -26,7 +26,7 @@ export interface ReplicationLink {
   from: Point;
   to: Point;
   d: string;
-  /** Where the link's label goes (above its middle). */
+  /** Where the link's label ends (right-aligned, above the link, just before the replica's box). */
   label: Point;
 }
 
@@ -57,6 +57,8 @@ export interface TopologyLayout {
   failoverLabel: Point;
   /** The read lane's label. */
   readLabel: Point;
+  /** Where the write path's label ends (right-aligned), above the app tier, clear of the endpoint's tag. */
+  writeLabel: Point;
 }
 
 export interface LayoutInput {
@@ -81,6 +83,14 @@ const GROUP_TOP = 22;
 const SMALL_W = 84;
 const SMALL_H = 40;
 const COLUMN_GAP = 34;
+/**
+ * Room between the primary and the right column for a link's label ("10,000 ms ·
+ * disconnected" is 142 px at 11 px in Chromium's sans), the gap before the box and the
+ * endpoint's halo: on a narrow drawing the primary moves left to keep it.
+ */
+export const LINK_LABEL_ROOM = 170;
+/** A link label's right end is this far left of the replica's box (the read group's frame is 8 px out). */
+const LINK_LABEL_GAP = 14;
 
 const horizontal = linkHorizontal<{ source: [number, number]; target: [number, number] }, [number, number]>();
 const smooth = line<Point>()
@@ -122,7 +132,7 @@ export function layoutTopology(input: LayoutInput): TopologyLayout {
   const rightX = width - PAD - nodeW;
   const appsRight = appsX + SMALL_W;
   // The primary sits a little left of centre: the replication links, where the dots travel, get more room.
-  const primaryCx = appsRight + (rightX - appsRight) * 0.44;
+  const primaryCx = Math.min(appsRight + (rightX - appsRight) * 0.44, rightX - LINK_LABEL_ROOM - nodeW / 2);
   const primary: Box = { name: input.primary, x: primaryCx - nodeW / 2, y: cy - NODE_H / 2 - 28, w: nodeW, h: NODE_H };
   const others = input.others.map((name, i) => ({
     name,
@@ -188,12 +198,14 @@ export function layoutTopology(input: LayoutInput): TopologyLayout {
           from,
           to,
           d: link(from, to),
-          label: { x: (from.x + to.x) / 2 + (to.y - from.y) * 0.08, y: (from.y + to.y) / 2 - 7 },
+          // At the replica's end, where the links run level and a row apart: labels never meet.
+          label: { x: to.x - LINK_LABEL_GAP, y: to.y - 7 },
         };
       }),
     },
     failoverLabel: { x: primary.x + primary.w / 2, y: primary.y + primary.h + 20 },
     readLabel: { x: (laneStart.x + laneEnd.x) / 2, y: laneY - 7 },
+    writeLabel: { x: primary.x - 10, y: (apps[0]?.y ?? primary.y) - 8 },
   };
 }
 
