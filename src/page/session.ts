@@ -23,9 +23,13 @@ interface Plan {
   scenario?: Scenario;
   /** The scenario's scheduled steps on the running cluster. */
   run?: ScheduledRun;
+  /** The cluster is a lesson's run (replayScenario): free play does not go on with it. */
+  lesson?: boolean;
 }
 
 let plan: Plan | undefined;
+/** What free play boots: the page's first settings (a share link's seed included). */
+let freePlaySettings: SettingsInput = { replicas: 3 };
 let switching = false;
 
 /**
@@ -41,6 +45,7 @@ function showSeedInUrl(seed: number): void {
 
 /** Boots the page's first cluster and starts the clock at 1x. */
 export async function startLab(settings: SettingsInput): Promise<void> {
+  freePlaySettings = settings;
   try {
     const lab = await bootLab(defaultCluster(settings));
     plan = { settings };
@@ -60,6 +65,7 @@ export async function startLab(settings: SettingsInput): Promise<void> {
  * player says what failed, with Try again.
  */
 export async function startWithLesson(settings: SettingsInput, open: () => Promise<void>): Promise<void> {
+  freePlaySettings = settings;
   await open().catch((err: unknown) => console.error(err));
   const lab = currentLab();
   if (lab) firstBooted(lab);
@@ -144,6 +150,26 @@ export async function resetLab(seed: number): Promise<void> {
 }
 
 /**
+ * Free play after a lesson starts on a fresh cluster with free play's settings, playing at
+ * 1x: the lesson's cluster has its settings and its later steps scheduled (a kill, a
+ * partition) that would go on firing in free play. A lesson opened again is rebuilt by
+ * replay, so nothing is lost. Any other cluster (free play's own, a scenario played from
+ * the Scenarios tab) stays as it is.
+ */
+export async function enterFreePlay(): Promise<void> {
+  if (!plan?.lesson || switching) return;
+  const settings = freePlaySettings;
+  const lab = await switchLab('Free play on a fresh cluster', () => defaultCluster(settings), { settings });
+  if (!lab) return;
+  useLab.setState({ scenarioRun: undefined });
+  lab.driver.play();
+  logActivity(
+    'info',
+    "Free play: a fresh cluster with the default settings. The lesson's run stays with the lesson: open it again to go on.",
+  );
+}
+
+/**
  * Steps back to engine time `atMs`: replays the run so far (same seed, the same commands at
  * the same moments) up to then, paused, so play can go on from there with other choices.
  */
@@ -157,7 +183,7 @@ export async function rewindTo(atMs: number): Promise<void> {
   const rebuilt = await switchLab(
     `Step back to ${formatEngineTime(target)}`,
     (schedule) => (factory: NodeFactory) => Cluster.replay(factory, input, journal, target, schedule),
-    { settings: plan.settings, scenario },
+    { settings: plan.settings, scenario, lesson: plan.lesson },
   );
   if (!rebuilt) return;
   if (scenario) followScenario(rebuilt, scenario);
@@ -203,7 +229,7 @@ export async function replayScenario(
   const lab = await switchLab(
     doing,
     (schedule) => (factory) => Cluster.replay(factory, settings, journal, atMs, schedule),
-    { settings, scenario },
+    { settings, scenario, lesson: true },
   );
   if (!lab) return false;
   useLab.setState({ scenarioRun: undefined });

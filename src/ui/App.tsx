@@ -4,11 +4,13 @@
  * in a lesson (shell/LabScreen.tsx: clock, topology, client or lesson, the other panels in
  * tabs), the presenter view for a projector and the compact embed view. A link that could
  * not be followed is explained above the screen. The lab shows "Booting cluster…" until
- * the cluster runs, and the boot error if it failed.
+ * the cluster runs, and the boot error if it failed. Free play entered after a lesson
+ * starts on a fresh cluster.
  */
 
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import type { PageRoute } from '../page/route.ts';
+import { enterFreePlay } from '../page/session.ts';
 import { useLab } from '../page/store.ts';
 import { ClockControls } from './clock/ClockControls.tsx';
 import { useClockShortcuts } from './clock/useClockShortcuts.ts';
@@ -24,6 +26,11 @@ export function App() {
   const phase = useLab((s) => s.phase);
   const { view, presenter } = route;
   useClockShortcuts(phase === 'running' && view.screen !== 'landing');
+  // Free play after a lesson gets a fresh cluster, not the lesson's (session.ts).
+  const freePlay = phase === 'running' && view.screen === 'sandbox';
+  useEffect(() => {
+    if (freePlay) void enterFreePlay();
+  }, [freePlay]);
 
   if (view.screen === 'landing') {
     return (
