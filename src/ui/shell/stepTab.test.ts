@@ -25,6 +25,24 @@ describe('tabForStep', () => {
     expect(tabForStep({ narration: 'User 1001 places an order.' })).toBeUndefined();
   });
 
+  it('reads the question too: a step may name its panel only there', () => {
+    const step = {
+      narration: 'The shop wants its best sellers.',
+      predict: { question: 'How many shards have to answer?' },
+    };
+    expect(tabForStep(step)).toBe('shards');
+    expect(tabForStep({ narration: step.narration })).toBeUndefined();
+  });
+
+  it('opens the sharding panel for every step of the sharding lessons', () => {
+    // The lessons that shard the shop (a setSharding action in their first step).
+    const sharding = LESSON_LIST.filter((l) => l.chapters[0].steps[0].actions?.some((a) => a.do === 'setSharding'));
+    expect(sharding.map((l) => l.id)).toEqual(['shard-by-user', 'consistent-hashing', 'shard-ids']);
+    for (const lesson of sharding)
+      for (const step of lesson.chapters.flatMap((c) => c.steps))
+        expect(tabForStep(step), `${lesson.id}/${step.id}`).toBe('shards');
+  });
+
   it('opens a settings tab for every library step whose goal the learner reaches by changing settings', () => {
     const settingGoals = LESSON_LIST.flatMap((l) => l.chapters.flatMap((c) => c.steps)).filter(
       (s) =>

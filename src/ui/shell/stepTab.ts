@@ -4,13 +4,15 @@
  * a read policy, read-your-writes strategy or session store; the replication settings for
  * a replication mode, synchronous standbys, the promotion policy or fencing; the failover story for a failover; the
  * sharding panel for shards; the timeline when the step names it. Read from the step's
- * narration, hints and goal; undefined leaves the open tab as it is. Pure.
+ * narration, its question, hints and goal; undefined leaves the open tab as it is. Pure.
  */
 
 export type StepTab = 'routing' | 'replication' | 'failover' | 'shards' | 'timeline';
 
 interface StepText {
   narration: string;
+  /** A step may name what it is about only in its question ("How many shards have to answer?"). */
+  predict?: { question: string };
   hints?: readonly string[];
   goal?: { text: string };
 }
@@ -29,6 +31,6 @@ const RULES: readonly [StepTab, RegExp][] = [
 ];
 
 export function tabForStep(step: StepText): StepTab | undefined {
-  const text = [step.narration, ...(step.hints ?? []), step.goal?.text ?? ''].join('\n');
+  const text = [step.narration, step.predict?.question ?? '', ...(step.hints ?? []), step.goal?.text ?? ''].join('\n');
   return RULES.find(([, pattern]) => pattern.test(text))?.[0];
 }
