@@ -11,7 +11,19 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
-import { expect, hasText, note, openApp, pauseClock, playClock, snap, stepOnce, test, waitForBoot } from './helpers.ts';
+import {
+  expect,
+  hasText,
+  note,
+  openApp,
+  pauseClock,
+  playClock,
+  snap,
+  stepOnce,
+  test,
+  waitForBoot,
+  writeResult,
+} from './helpers.ts';
 
 async function openPanelTab(page: Page, name: string): Promise<void> {
   const tab = page.getByRole('tablist', { name: 'Panels' }).getByRole('tab', { name, exact: true });
@@ -156,4 +168,44 @@ test("colliding ids: each shard's serial repeats ids across shards; global ids d
     'No order id exists on two shards',
   );
   await snap(page, 'global-ids');
+});
+
+test("a killed shard fails only its own users' orders and every scatter query; restarted, it serves again", async ({
+  page,
+}) => {
+  test.slow(); // four PostgreSQL workers boot on a shared 2-core machine
+  await openApp(page);
+  const panel = await shardOrders(page, 'global');
+  await panel.getByRole('combobox', { name: 'Shard', exact: true }).selectOption('shard-1');
+  await panel.getByRole('button', { name: 'Kill shard' }).click();
+  await expect(panel.getByTestId('shard-node-shard-1')).toHaveAttribute('data-down', 'true');
+  await expect(panel.getByTestId('shard-node-shard-1')).toContainText('down');
+  await expect(panel.getByRole('button', { name: 'Add a shard' })).toBeDisabled();
+
+  // user_id % 4: user 1001 lives on shard-1 (down), user 1002 on shard-2.
+  const client = page.getByRole('region', { name: 'Client' });
+  const user = client.getByRole('combobox', { name: 'User' });
+  await user.selectOption('1001');
+  await client.getByRole('button', { name: 'Place order' }).click();
+  await expect(writeResult(page)).toContainText('Connection refused', { timeout: 30_000 });
+  note('shard-1 down, user 1001', (await writeResult(page).textContent()) ?? '');
+  await user.selectOption('1002');
+  await client.getByRole('button', { name: 'Place order' }).click();
+  await expect(writeResult(page)).toContainText('shard-2', { timeout: 30_000 });
+  await expect(writeResult(page)).not.toContainText('Connection refused');
+
+  await panel.getByRole('button', { name: 'Run on every shard' }).click();
+  await expect(panel.getByTestId('scatter-error')).toContainText('shard-1: could not connect to server');
+  await snap(page, 'shard-down');
+
+  await panel.getByRole('button', { name: 'Restart shard' }).click();
+  await expect(panel.getByTestId('shard-node-shard-1')).not.toHaveAttribute('data-down', 'true');
+  await user.selectOption('1001');
+  await client.getByRole('button', { name: 'Place order' }).click();
+  await expect(writeResult(page)).toContainText('shard-1', { timeout: 30_000 });
+  await expect(writeResult(page)).not.toContainText('Connection refused');
+  await panel.getByRole('button', { name: 'Run on every shard' }).click();
+  await expect(panel.getByTestId('scatter-latency')).toBeVisible();
+  const violations = (await new AxeBuilder({ page }).include('.shards').analyze()).violations;
+  expect(violations.map((v) => v.id)).toEqual([]);
 });

@@ -45,6 +45,10 @@ export function doneText(command: Command, after: ClusterSnapshot | undefined): 
       return `${c.node} was killed`;
     case 'restartNode':
       return `${c.node} is restarting (crash recovery before it serves again)`;
+    case 'killShard':
+      return `${c.shard} was killed: its users' orders and reads fail, scatter queries fail, the other shards go on`;
+    case 'restartShard':
+      return `${c.shard} is back, with the rows it had`;
     case 'setApplyRate':
       return `${c.node} now replays at most ${formatCount(c.perSec)} transactions/s`;
     case 'setApplyDelay':

@@ -259,16 +259,25 @@ export function createHandlers(host: CommandHost): Handlers {
 /** The sharding commands (sharding/): set up, reshard live, probe a key, scatter a query. */
 function shardingHandlers(
   host: CommandHost,
-): Pick<Handlers, 'setSharding' | 'addShard' | 'removeShard' | 'moveShard' | 'probe' | 'scatterQuery'> {
+): Pick<
+  Handlers,
+  'setSharding' | 'addShard' | 'removeShard' | 'moveShard' | 'probe' | 'scatterQuery' | 'killShard' | 'restartShard'
+> {
   const { sharding } = host;
   const options = () => ({ users: sharding.host.settings.users });
   const placement = () => {
     if (!sharding.placement) throw new Error('the cluster is not sharded: send setSharding first');
     return sharding.placement;
   };
-  const ready = () => {
+  const noMove = () => {
     const running = sharding.mover.current();
     if (running) throw new Error(`move ${running.id} is still running (${running.phase})`);
+  };
+  const ready = () => {
+    noMove();
+    const down = sharding.shards.downShards();
+    if (down.length > 0)
+      throw new Error(`${down.join(', ')} is down: restart it first (a move copies from and to live databases)`);
     return placement();
   };
   return {
@@ -293,6 +302,18 @@ function shardingHandlers(
       host.command('moveShard', () => later(sharding.mover.start('move', withLogicalMoved(ready(), logicalShard, to)))),
     probe: (c) => host.command('probe', () => sharding.probe(c)),
     scatterQuery: ({ query }) => host.command('scatterQuery', () => sharding.scatter(query)),
+    killShard: ({ shard }) =>
+      host.command('killShard', () => {
+        placement();
+        noMove();
+        sharding.kill(shard);
+        return undefined;
+      }),
+    restartShard: ({ shard }) =>
+      host.command('restartShard', () => {
+        sharding.restart(shard);
+        return undefined;
+      }),
   };
 }
 

@@ -174,6 +174,13 @@ export const COMMANDS = {
   }),
   /** A query every shard must answer (scatter), merged by the router (gather). */
   scatterQuery: z.strictObject({ do: z.literal('scatterQuery'), query: z.enum(SCATTER_QUERIES) }),
+  /**
+   * Stops a shard's database (its rows stay): its users' orders and reads fail with the
+   * connection error, scatter queries fail, the other shards go on. Not during a move.
+   */
+  killShard: z.strictObject({ do: z.literal('killShard'), shard }),
+  /** Starts a killed shard again, with the rows it had. */
+  restartShard: z.strictObject({ do: z.literal('restartShard'), shard }),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

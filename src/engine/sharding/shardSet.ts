@@ -40,6 +40,8 @@ export class ShardSet {
   private readonly rowCounts = new Map<string, number>();
   /** Order ids held by more than one shard now (kept as rows come and go, so a snapshot need not scan). */
   private readonly shared = new Set<number>();
+  /** Shards killed and not restarted. */
+  private readonly down = new Set<string>();
 
   constructor(private readonly clock: VirtualClock) {}
 
@@ -149,7 +151,24 @@ export class ShardSet {
       opsPerSec,
       utilisation: opsPerSec / capacity,
       writes: s.writes,
+      down: this.down.has(name),
     };
+  }
+
+  /** Whether the shard's database is stopped (killShard): nothing reaches it, its rows stay. */
+  isDown(name: string): boolean {
+    return this.down.has(name);
+  }
+
+  setDown(name: string, down: boolean): void {
+    this.get(name);
+    if (down) this.down.add(name);
+    else this.down.delete(name);
+  }
+
+  /** The live shards that are down, in order. */
+  downShards(): string[] {
+    return this.live().filter((n) => this.down.has(n));
   }
 
   /** Shuts one shard's database down. */

@@ -7,7 +7,7 @@
  * Everything runs as clock events; randomness is not drawn here.
  */
 import type { PlaceOrderArgs, ReadOrdersArgs, ReadOutcome, WriteOutcome } from '../app/operations.ts';
-import { EPOCH_MS, placeOrderRow } from '../app/operations.ts';
+import { CONNECTION_REFUSED, EPOCH_MS, placeOrderRow } from '../app/operations.ts';
 import { type ClusterSettings, FIRST_USER } from '../cluster/settings.ts';
 import type { CommandOf } from '../commands/schema.ts';
 import { type NodeHandle, type RowChange, SqlError } from '../db/types.ts';
@@ -198,6 +198,11 @@ export class Sharding {
     const pausedMs = clock.now() - invokedAt;
     const finish = (outcome: () => WriteOutcome) =>
       new Later(new Promise<WriteOutcome>((resolve) => clock.schedule(settings.commitMs, () => resolve(outcome()))));
+    if (this.shards.isDown(shard)) {
+      // The router cannot connect: libpq's error, at once, and no other shard is asked.
+      history.record({ type: 'shard.write.fail', op, shard, error: CONNECTION_REFUSED });
+      return { op, ok: false, node: shard, error: CONNECTION_REFUSED };
+    }
     try {
       const result = (await this.shards.db(shard).exec(placeOrderSql(order, product))).at(-1) as { rows: Row[] };
       const r = result.rows[0] as { o_row: string; i_rows: string };
@@ -237,6 +242,11 @@ export class Sharding {
       const op = ++this.nextOp;
       const placement = this.readPlacement ?? this.need();
       const { shard, route } = routeOf(placement, args.user);
+      const client = args.client ?? `user-${args.user}`;
+      if (this.shards.isDown(shard)) {
+        history.record({ type: 'shard.read.fail', op, client, user: args.user, shard, error: CONNECTION_REFUSED });
+        return { op, ok: false, node: shard, routedTo: shard, reason: route, orderIds: [], error: CONNECTION_REFUSED };
+      }
       const [result] = await this.shards.db(shard).exec(readOrdersSql(args.user));
       this.shards.countOp(shard);
       const orderIds = result.rows.map((r) => Number(r.order_id));
@@ -246,7 +256,7 @@ export class Sharding {
             history.record({
               type: 'shard.read',
               op,
-              client: args.client ?? `user-${args.user}`,
+              client,
               user: args.user,
               shard,
               orderIds,
@@ -256,6 +266,27 @@ export class Sharding {
         ),
       );
     });
+  }
+
+  /**
+   * Stops a shard's database, as a crashed server: its rows stay (restartShard brings them
+   * back), its users' orders and reads fail at once with libpq's connection error, every
+   * scatter query fails, and the other shards go on: the blast radius is that shard's users.
+   */
+  kill(shard: string): void {
+    this.need();
+    if (!this.shards.live().includes(shard)) throw new Error(`there is no live shard "${shard}"`);
+    if (this.shards.isDown(shard)) throw new Error(`${shard} is already down`);
+    this.shards.setDown(shard, true);
+    this.host.history.record({ type: 'shard.down', shard });
+  }
+
+  /** Starts a killed shard again, with the rows it had. */
+  restart(shard: string): void {
+    this.need();
+    if (!this.shards.isDown(shard)) throw new Error(`${shard} is not down`);
+    this.shards.setDown(shard, false);
+    this.host.history.record({ type: 'shard.up', shard });
   }
 
   /** Where a user, a region or a category lives, and why. */
@@ -277,6 +308,15 @@ export class Sharding {
     const reads = this.readPlacement ?? this.need();
     const owners = new Map<string, number[]>(reads.shards.map((s) => [s, []]));
     for (const u of userIds(settings.users)) owners.get(shardOf(reads, u))?.push(u);
+    const downShards = [...owners.keys()].filter((s) => this.shards.isDown(s));
+    if (downShards.length > 0) {
+      // No partial answer: a best-sellers list missing a shard's orders would be wrong, not slow.
+      const error = `${downShards.join(', ')}: ${CONNECTION_REFUSED}`;
+      const failed: ScatterOutcome = { query, latencyMs: 0, perShard: [], rows: [], error, downShards };
+      this.lastScatter = failed;
+      history.record({ type: 'shard.scatter.fail', query, downShards, error });
+      return failed;
+    }
     const perShard: ScatterOutcome['perShard'] = [];
     const parts: Row[][] = [];
     for (const [shard, users] of owners) {

@@ -62,6 +62,10 @@ export interface ScatterOutcome {
   perShard: { shard: string; latencyMs: number; rows: number }[];
   /** The merged answer: order-count one row `{ orders }`, top-products `{ product_id, name, total_sold }` rows. */
   rows: Record<string, unknown>[];
+  /** The query failed: a shard it needed was down (no partial answer: merging what answered would be wrong, not slow). */
+  error?: string;
+  /** The shards that were down. */
+  downShards?: string[];
 }
 
 export interface ShardSnapshot {
@@ -79,6 +83,8 @@ export interface ShardSnapshot {
   utilisation: number;
   /** Orders placed on it so far (its write load). */
   writes: number;
+  /** Killed (killShard): its database does not answer until restartShard; its rows are kept. */
+  down: boolean;
 }
 
 export interface ReshardPhaseRecord {

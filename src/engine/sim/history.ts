@@ -126,7 +126,11 @@ export type ShardEvent =
   | { type: 'shard.write.ok'; op: number; shard: string; user: number; orderId: number; pausedMs?: number }
   | { type: 'shard.write.fail'; op: number; shard: string; error: string; code?: string }
   | { type: 'shard.read'; op: number; client: string; user: number; shard: string; orderIds: number[] }
+  | { type: 'shard.read.fail'; op: number; client: string; user: number; shard: string; error: string }
   | { type: 'shard.scatter'; query: string; latencyMs: number; shards: string[]; rows: number }
+  | { type: 'shard.scatter.fail'; query: string; downShards: string[]; error: string }
+  | { type: 'shard.down'; shard: string }
+  | { type: 'shard.up'; shard: string }
   | { type: 'shard.probe'; key: string; shard: string | null; route: string }
   | {
       type: 'shard.move';

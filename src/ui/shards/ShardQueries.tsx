@@ -146,7 +146,11 @@ export function ScatterForm({ sharding }: { sharding: ShardingSnapshot }) {
         {SCATTER_TEXT[query].text}
       </p>
       <div role="status" aria-label="Scatter result" className="shard-result">
-        {last ? (
+        {last?.error ? (
+          <p className="error-text" data-testid="scatter-error">
+            {SCATTER_TEXT[last.query].label} failed: {last.error}. A scatter query needs every shard: no partial answer.
+          </p>
+        ) : last ? (
           <>
             <p>
               {SCATTER_TEXT[last.query].label}: merged in{' '}

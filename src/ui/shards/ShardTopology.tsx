@@ -15,9 +15,14 @@ function ShardNode({ box, shard, role }: { box: ShardBox; shard: ShardSnapshot; 
   const cx = box.x + box.w / 2;
   const barW = box.w - 20;
   return (
-    <g data-testid={`shard-node-${shard.name}`} data-state={shard.state} data-rows={shard.rows}>
+    <g
+      data-testid={`shard-node-${shard.name}`}
+      data-state={shard.state}
+      data-rows={shard.rows}
+      data-down={shard.down ? 'true' : undefined}
+    >
       <rect
-        className={`shard-node shard-node-${shard.state}${role ? ` shard-node-${role}` : ''}`}
+        className={`shard-node shard-node-${shard.state}${shard.down ? ' shard-node-down' : ''}${role ? ` shard-node-${role}` : ''}`}
         x={box.x}
         y={box.y}
         width={box.w}
@@ -28,7 +33,7 @@ function ShardNode({ box, shard, role }: { box: ShardBox; shard: ShardSnapshot; 
         {shard.name}
       </text>
       <text className="shard-node-state" x={cx} y={box.y + 36} textAnchor="middle">
-        {shard.state}
+        {shard.down ? 'down' : shard.state}
         {role ? ` · ${role}` : ''}
       </text>
       <text className="shard-node-rows" x={cx} y={box.y + 56} textAnchor="middle">

@@ -102,7 +102,8 @@ function ShardControls({ sharding }: { sharding: ShardingSnapshot }) {
   const [remove, setRemove] = useState('');
   const [logical, setLogical] = useState('0');
   const [to, setTo] = useState('');
-  const busy = sharding.move !== null;
+  const down = sharding.shards.filter((s) => s.down).map((s) => s.name);
+  const busy = sharding.move !== null || down.length > 0;
   const removing = serving.some((s) => s.name === remove) ? remove : serving.at(-1)?.name;
   const target = serving.some((s) => s.name === to) ? to : serving[0]?.name;
   const count = sharding.logicalShards ?? DEFAULT_LOGICAL_SHARDS;
@@ -161,7 +162,50 @@ function ShardControls({ sharding }: { sharding: ShardingSnapshot }) {
           </button>
         </>
       )}
-      {busy && <span className="muted">One move at a time: wait for this one to finish.</span>}
+      {sharding.move !== null && <span className="muted">One move at a time: wait for this one to finish.</span>}
+      {down.length > 0 && <span className="muted">{down.join(', ')} is down: restart it before moving rows.</span>}
+    </div>
+  );
+}
+
+/** Kill a shard, or restart a killed one: its users lose their orders and reads, the others do not. */
+function ShardFaults({ sharding }: { sharding: ShardingSnapshot }) {
+  const live = sharding.shards.filter((s) => s.state !== 'removed');
+  const [chosen, setChosen] = useState('');
+  const shard = live.find((s) => s.name === chosen) ?? live.find((s) => s.down) ?? live[0];
+  if (!shard) return null;
+  const moving = sharding.move !== null;
+  return (
+    <div className="choice-row shard-controls">
+      <label className="field">
+        Shard
+        <select value={shard.name} onChange={(e) => setChosen(e.target.value)}>
+          {live.map((s) => (
+            <option key={s.name} value={s.name}>
+              {s.name}
+              {s.down ? ' (down)' : ''}
+            </option>
+          ))}
+        </select>
+      </label>
+      {shard.down ? (
+        <button type="button" onClick={() => void sendCommand({ do: 'restartShard', shard: shard.name })}>
+          Restart shard
+        </button>
+      ) : (
+        <button
+          type="button"
+          disabled={moving}
+          onClick={() => void sendCommand({ do: 'killShard', shard: shard.name })}
+        >
+          Kill shard
+        </button>
+      )}
+      <span className="muted">
+        {shard.down
+          ? `${shard.name}'s ${shard.users} users cannot order or read; every other user can.`
+          : 'A killed shard fails only its own users (and every scatter query).'}
+      </span>
     </div>
   );
 }
@@ -211,6 +255,7 @@ export function ShardsPanel() {
             export).
           </p>
           <ShardControls sharding={sharding} />
+          <ShardFaults sharding={sharding} />
           <ShardTopology sharding={sharding} nowMs={nowMs} />
           {move && <ReshardStrip move={move} />}
           <LedgerLine ledger={currentRowLedger()} heldRows={held} moving={sharding.move !== null} />
