@@ -19,7 +19,7 @@ import {
   theRead,
   writesIn,
 } from './facts.ts';
-import { duplicateOrderIds, lastEndedMove, lastMove, lastProbe } from './shardFacts.ts';
+import { duplicateOrderIds, lastEndedMove, lastMove, lastProbe, shardWriteFailures } from './shardFacts.ts';
 import type { EvaluationContext, MeasureArgs, MeasureName, MeasureValue } from './types.ts';
 
 export interface Measured {
@@ -226,6 +226,31 @@ export const MEASURES: Record<MeasureName, Measure> = {
     return {
       actual: scatter.shards.length,
       explanation: `"${scatter.query}" has no shard key, so the router asked ${scatter.shards.join(', ')} and merged ${plural(scatter.rows, 'row')}; the slowest shard set its latency, ${scatter.latencyMs} ms.`,
+    };
+  },
+  failedShardWritesPercent(ctx) {
+    const { sent, failed, shards } = shardWriteFailures(ctx);
+    if (sent === 0) return { actual: 0, explanation: 'No order went to a shard in this step.' };
+    const percent = Math.round((failed / sent) * 1000) / 10;
+    return {
+      actual: percent,
+      explanation: failed
+        ? `${plural(failed, 'order')} of ${sent} failed (${percent}%), all on ${shards.join(', ')}: the users it owns. The other shards took the rest.`
+        : `All ${plural(sent, 'order')} sent to shards were acknowledged.`,
+    };
+  },
+  scatterOutcome(ctx) {
+    const answered = ofType(ctx, 'shard.scatter').at(-1);
+    const failed = ofType(ctx, 'shard.scatter.fail').at(-1);
+    if (failed && (!answered || failed.at > answered.at))
+      return {
+        actual: 'failed',
+        explanation: `"${failed.query}" needs every shard and ${failed.downShards.join(', ')} did not answer (${failed.error}): no partial answer.`,
+      };
+    if (!answered) return { actual: 'none', explanation: 'No query went to every shard in this step.' };
+    return {
+      actual: 'answered',
+      explanation: `"${answered.query}" asked ${answered.shards.join(', ')} and merged ${plural(answered.rows, 'row')} in ${answered.latencyMs} ms.`,
     };
   },
   moveOutcome(ctx) {

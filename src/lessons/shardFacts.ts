@@ -44,3 +44,17 @@ export function duplicateOrderIds(ctx: EvaluationContext): { ids: number[]; orde
   const ids = [...shardsOf].filter(([, s]) => s.size > 1).map(([id]) => id);
   return { ids: ids.sort((a, b) => a - b), orders: acked.length, shards: new Set(acked.map((w) => w.shard)).size };
 }
+
+/**
+ * The orders the router sent to shards in the window (acknowledged or failed by the end of
+ * it), the failed ones, and the shards they failed on: the blast radius of a shard down.
+ */
+export function shardWriteFailures(ctx: EvaluationContext): { sent: number; failed: number; shards: string[] } {
+  const acked = ofType(ctx, 'shard.write.ok').length;
+  const failed = ofType(ctx, 'shard.write.fail');
+  return {
+    sent: acked + failed.length,
+    failed: failed.length,
+    shards: [...new Set(failed.map((f) => f.shard))].sort(),
+  };
+}

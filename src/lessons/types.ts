@@ -74,7 +74,9 @@ export type MeasureName =
   | 'movedRowsPercent'
   | 'duplicateOrderIds'
   | 'scatterShards'
-  | 'moveOutcome';
+  | 'moveOutcome'
+  | 'failedShardWritesPercent'
+  | 'scatterOutcome';
 
 /** Names of the goals a step can set (see goals.ts). */
 export type GoalName =

@@ -190,6 +190,41 @@ describe('reveals follow the history', () => {
   }, 120_000);
 });
 
+describe('the blast radius of a shard down follows the shards killed', () => {
+  it('one shard of four fails about a quarter of the orders, two about half; a scatter query fails with either', async () => {
+    const run = (kill: string[]) =>
+      played(
+        {},
+        [
+          { at: 0, do: 'setSharding', strategy: 'modulo', shards: 4, ids: 'global' },
+          { at: 100, do: 'startLoad', writesPerSec: 40, readsPerSec: 0 },
+          ...kill.map((shard) => ({ at: 1000, do: 'killShard' as const, shard })),
+          { at: 2900, do: 'scatterQuery', query: 'order-count' },
+        ],
+        3000,
+      );
+    const window = { startMs: 1000, endMs: 3000 };
+    const outcomes: [number, unknown][] = [];
+    for (const kill of [[], ['shard-1'], ['shard-1', 'shard-2']]) {
+      const c = await run(kill);
+      try {
+        const failed = measure(c, 'failedShardWritesPercent', window).actual as number;
+        outcomes.push([failed, measure(c, 'scatterOutcome', window).actual]);
+      } finally {
+        await c.close();
+      }
+    }
+    const [none, one, two] = outcomes;
+    expect(none).toEqual([0, 'answered']);
+    expect(one[0]).toBeGreaterThan(10);
+    expect(one[0]).toBeLessThan(40);
+    expect(one[1]).toBe('failed');
+    expect(two[0]).toBeGreaterThan(35);
+    expect(two[0]).toBeLessThan(65);
+    expect(two[1]).toBe('failed');
+  }, 120_000);
+});
+
 describe('--check finds broken lessons', () => {
   it('a command that fails outright is a problem at its step, not a crash', async () => {
     const broken = parseLesson({

@@ -15,6 +15,7 @@ import roundRobin from './round-robin.json' with { type: 'json' };
 import rywFixes from './ryw-fixes.json' with { type: 'json' };
 import sessionMap from './session-map.json' with { type: 'json' };
 import shardByUser from './shard-by-user.json' with { type: 'json' };
+import shardDown from './shard-down.json' with { type: 'json' };
 import shardIds from './shard-ids.json' with { type: 'json' };
 import splitBrain from './split-brain.json' with { type: 'json' };
 import staleRead from './stale-read.json' with { type: 'json' };
@@ -35,6 +36,7 @@ export const LESSONS: readonly Lesson[] = [
   shardByUser,
   consistentHashing,
   shardIds,
+  shardDown,
 ].map((raw) => parseLesson(raw));
 
 /** The library's lessons as the landing screen lists them (the same objects as LESSONS). */

@@ -37,7 +37,7 @@ describe('tabForStep', () => {
   it('opens the sharding panel for every step of the sharding lessons', () => {
     // The lessons that shard the shop (a setSharding action in their first step).
     const sharding = LESSON_LIST.filter((l) => l.chapters[0].steps[0].actions?.some((a) => a.do === 'setSharding'));
-    expect(sharding.map((l) => l.id)).toEqual(['shard-by-user', 'consistent-hashing', 'shard-ids']);
+    expect(sharding.map((l) => l.id)).toEqual(['shard-by-user', 'consistent-hashing', 'shard-ids', 'shard-down']);
     for (const lesson of sharding)
       for (const step of lesson.chapters.flatMap((c) => c.steps))
         expect(tabForStep(step), `${lesson.id}/${step.id}`).toBe('shards');
