@@ -32,6 +32,7 @@ export function ClientPanel() {
   const nodeNames = useLab(useShallow((s) => s.snapshot?.nodes.map((n) => n.name) ?? []));
   const servers = useLab(useShallow((s) => s.snapshot?.app.servers ?? []));
   const endpoint = useLab((s) => s.snapshot?.failover.endpoint);
+  const sharded = useLab((s) => s.snapshot?.sharding !== undefined);
   const [total, setTotal] = useState(DEFAULT_TOTAL);
   // '' means the load balancer, for writes and reads alike.
   const [writeTarget, setWriteTarget] = useState('');
@@ -85,7 +86,17 @@ export function ClientPanel() {
             Place order
           </button>
           <p className="client-route-note">
-            Through the app tier, writes go to the endpoint: <strong data-testid="write-endpoint">{endpoint}</strong>.
+            {sharded ? (
+              <>
+                Orders are sharded: through the app tier, the router sends each user's orders to that user's shard (see
+                the Sharding tab); a node named here still gets them directly.
+              </>
+            ) : (
+              <>
+                Through the app tier, writes go to the endpoint:{' '}
+                <strong data-testid="write-endpoint">{endpoint}</strong>.
+              </>
+            )}
           </p>
           <WriteResult />
         </form>
@@ -187,7 +198,14 @@ function WriteText({ write, waiting }: { write: WriteView; waiting: string }) {
     <>
       <p>
         Order <strong data-testid="placed-order-id">#{write.orderId}</strong> for user {write.user} committed on{' '}
-        {write.node} at LSN <code>{formatLsnOrDash(write.lsn)}</code>
+        {write.node}
+        {/* A shard's write has no LSN in the lab's log: its own primary's WAL is not shipped anywhere. */}
+        {write.lsn !== undefined && (
+          <>
+            {' '}
+            at LSN <code>{formatLsnOrDash(write.lsn)}</code>
+          </>
+        )}
         {through}.
       </p>
       {write.message && (

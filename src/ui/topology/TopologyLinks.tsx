@@ -59,7 +59,11 @@ export function Links({
         y={layout.writeLabel.y}
         textAnchor="end"
       >
-        {writesFail ? `writes to ${snapshot.failover.endpoint} fail` : `writes → ${snapshot.failover.endpoint}`}
+        {writesFail
+          ? `writes to ${snapshot.failover.endpoint} fail`
+          : snapshot.sharding
+            ? `writes → ${snapshot.failover.endpoint} · orders → shards`
+            : `writes → ${snapshot.failover.endpoint}`}
       </text>
       {paths.replication.map((l) => {
         const row = snapshot.replication.find((r) => r.name === l.replica);

@@ -78,7 +78,8 @@ describe('the topology layout', () => {
   it('keeps the labels clear of the boxes and of each other, at the narrowest width and with five replicas', () => {
     // Widths measured in Chromium at 11 px (system sans; DejaVu Sans here, among the widest):
     // "10,000 ms · disconnected" 142 px, "endpoint (clients write here)" 178 px, the write label
-    // (bold) "writes to replica-1 fail" 137 px. Estimated here a little wider, per character.
+    // (bold) "writes to replica-1 fail" 137 px; sharded, "writes → primary · orders → shards" (34
+    // characters). Estimated here a little wider, per character.
     type Rect = { name: string; x: number; y: number; w: number; h: number };
     const text = (name: string, chars: number, at: { x: number; y: number }, perChar: number): Rect => ({
       name,
@@ -102,7 +103,7 @@ describe('the topology layout', () => {
         });
         const boxes: Rect[] = [halo(p), ...l.others.map((b) => halo(b)), ...l.apps.map((b) => halo(b)), halo(l.lb)];
         const endpointTag = text('endpoint tag', 29, { x: p.x + p.w - 4, y: p.y - 9 }, 6.4);
-        const writeLabel = text('write label', 24, l.writeLabel, 6.6);
+        const writeLabel = text('write label', 34, l.writeLabel, 6.6);
         const linkLabels = l.paths.replication.map((r) => text(`label of ${r.replica}`, 24, r.label, 6.2));
         const labels = [endpointTag, writeLabel, ...linkLabels];
         const where = `width ${width}, ${replicas} replicas`;
