@@ -6,6 +6,7 @@
  * met with Show me. Its link works on a reload; Remove forgets it.
  */
 import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './helpers.ts';
 import {
   checkOf,
@@ -51,6 +52,8 @@ test('open your own lesson file: a typo is refused, the lesson is kept, taken an
   await expect(refused).toHaveCount(0);
   await expect(own.getByRole('listitem')).toHaveCount(1);
   await expect(own).toContainText('From my-stale-read.json');
+  const violations = (await new AxeBuilder({ page }).include('.own-lessons').analyze()).violations;
+  expect(violations.map((v) => v.id)).toEqual([]);
 
   // Kept in this browser: still listed after a reload, and its link opens it.
   await page.reload();
