@@ -84,6 +84,17 @@ test('a malformed scenario file is rejected with the CLI messages and changes no
   await expect(alert).toContainText('broken.json is not valid JSON');
   await snap(page, 'scenario-bad-file');
 
+  // A lesson file opened here is told where it belongs.
+  await panel.getByLabel('Open a scenario file').setInputFiles({
+    name: 'my-lesson.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ version: 2, id: 'mine', title: 'Mine', chapters: [] })),
+  });
+  await expect(alert).toContainText(
+    'my-lesson.json is a lesson (version 2), not a scenario: open it on the start page, under "Your lessons"',
+  );
+  await expect(preset).toHaveValue('stale-read');
+
   // A good file replaces the preset and plays.
   // A file is data: HTML in its name or notes shows as text, never as markup.
   const note = '<img src=x onerror="window.__owned = true"><b>bold?</b>';
