@@ -6,13 +6,14 @@
 import { useId } from 'react';
 import { openLessonFile, removeOwnLesson, useOwnLessons } from '../../page/ownLessons.ts';
 import { lessonHash } from '../../page/route.ts';
+import { FileProblems } from '../shared/FileProblems.tsx';
+import { JsonFileField } from '../shared/JsonFileField.tsx';
 import { LessonList } from './LessonList.tsx';
 
 export function OwnLessons() {
   const own = useOwnLessons((s) => s.lessons);
   const notice = useOwnLessons((s) => s.notice);
   const dropped = useOwnLessons((s) => s.dropped);
-  const fileId = useId();
   const hintId = useId();
   const fileOf = new Map(own.map((o) => [o.lesson.id, o.fileName]));
 
@@ -24,32 +25,10 @@ export function OwnLessons() {
         <code>npm run scenario -- my-lesson.json --check</code>; the format is in the README.
       </p>
       <div className="own-lessons-open">
-        <label className="inline-field" htmlFor={fileId}>
-          Open a lesson file
-        </label>
-        <input
-          id={fileId}
-          type="file"
-          accept=".json,application/json"
-          aria-describedby={hintId}
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
-            if (file) void openLessonFile(file);
-          }}
-        />
+        <JsonFileField label="Open a lesson file" describedBy={hintId} onFile={(file) => void openLessonFile(file)} />
       </div>
       {notice?.kind === 'refused' && (
-        <div className="scenario-problems" role="alert">
-          <p>
-            <strong>{notice.source}</strong> is not a lesson the lab can play, so nothing changed:
-          </p>
-          <ul>
-            {notice.problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        </div>
+        <FileProblems source={notice.source} what="a lesson the lab can play" problems={notice.problems} />
       )}
       {notice?.kind === 'added' && (
         <p className="own-lessons-added" role="status">

@@ -6,7 +6,7 @@
  * --seed N` prints, shown in words and as JSON to download.
  */
 
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { isLessonFile } from '../../lessons/index.ts';
 import { describeError, formatCount, formatEngineTime } from '../../page/format.ts';
 import { playScenario } from '../../page/session.ts';
@@ -21,6 +21,8 @@ import {
   tooLarge,
 } from '../../scenarios/schema.ts';
 import { SeedForm } from '../clock/SeedForm.tsx';
+import { FileProblems } from '../shared/FileProblems.tsx';
+import { JsonFileField } from '../shared/JsonFileField.tsx';
 import { SaveRun } from './SaveRun.tsx';
 import { currentStep, describeStep, presetScenarios } from './scenarioText.ts';
 import './scenarios.css';
@@ -52,7 +54,6 @@ export function ScenarioPanel() {
   const [loaded, setLoaded] = useState<Loaded>(() => ({ source: presets[0].id, scenario: presets[0].scenario }));
   const [error, setError] = useState<LoadError | null>(null);
   const [seed, setSeed] = useState(String(presets[0].scenario.seed ?? 1));
-  const fileId = useId();
 
   const choose = (next: Loaded) => {
     setLoaded(next);
@@ -107,21 +108,9 @@ export function ScenarioPanel() {
             ))}
           </select>
         </label>
-        <label className="inline-field" htmlFor={fileId}>
-          Open a scenario file
-        </label>
-        <input
-          id={fileId}
-          type="file"
-          accept=".json,application/json"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            e.target.value = '';
-            if (file) void openFile(file);
-          }}
-        />
+        <JsonFileField label="Open a scenario file" onFile={(file) => void openFile(file)} />
       </div>
-      {error && <ScenarioProblems error={error} />}
+      {error && <FileProblems source={error.source} what="a valid scenario" problems={error.problems} />}
       <ScenarioSteps scenario={loaded.scenario} run={run?.scenario === loaded.scenario ? run : undefined} />
       <SeedForm
         label="Scenario seed"
@@ -136,21 +125,6 @@ export function ScenarioPanel() {
       {run && <ScenarioResult run={run} />}
       <SaveRun onSaved={(scenario, source) => choose({ source, scenario })} />
     </section>
-  );
-}
-
-function ScenarioProblems({ error }: { error: LoadError }) {
-  return (
-    <div className="scenario-problems" role="alert">
-      <p>
-        <strong>{error.source}</strong> is not a valid scenario, so nothing changed:
-      </p>
-      <ul>
-        {error.problems.map((p) => (
-          <li key={p}>{p}</li>
-        ))}
-      </ul>
-    </div>
   );
 }
 
