@@ -6,6 +6,8 @@
  * storage it is given.
  */
 
+import { browserStorage, type KeyValueStorage } from './browserStorage.ts';
+
 export const PROGRESS_KEY = 'replica-lab.lesson-progress.v1';
 
 export interface LessonProgress {
@@ -20,10 +22,7 @@ export interface LessonProgress {
 export type ProgressBook = Record<string, LessonProgress>;
 
 /** The part of Storage used here (localStorage in the page; a Map-backed fake in tests). */
-export interface ProgressStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-}
+export type ProgressStorage = KeyValueStorage;
 
 const EMPTY: LessonProgress = { done: [], predictions: {} };
 
@@ -93,12 +92,4 @@ export function describeProgress(p: LessonProgress, steps: number, predictions: 
   if (predictions > 0 && answered === 0) parts.push('no prediction answered yet');
   else if (predictions > 0) parts.push(`${right} of ${answered} prediction${answered === 1 ? '' : 's'} right`);
   return parts.join(' · ');
-}
-
-function browserStorage(): ProgressStorage | undefined {
-  try {
-    return typeof localStorage === 'undefined' ? undefined : localStorage;
-  } catch {
-    return undefined;
-  }
 }

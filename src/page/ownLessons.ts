@@ -13,6 +13,7 @@
 import { create } from 'zustand';
 import { type Lesson, lessonById, parseLessonText } from '../lessons/index.ts';
 import { MAX_SCENARIO_BYTES, ScenarioError, tooLarge } from '../scenarios/schema.ts';
+import { browserStorage, type KeyValueStorage } from './browserStorage.ts';
 import { describeError } from './format.ts';
 
 export const OWN_LESSONS_KEY = 'replica-lab.own-lessons.v1';
@@ -30,10 +31,7 @@ export interface OwnLesson {
 }
 
 /** The part of Storage used here (localStorage in the page; a Map-backed fake in tests). */
-export interface LessonStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-}
+export type LessonStorage = KeyValueStorage;
 
 export type AddResult =
   | { ok: true; lesson: Lesson; replaced: boolean; kept: boolean; book: OwnLessonEntry[] }
@@ -74,16 +72,16 @@ export function writeBook(
  * The kept lessons, each parsed again; an entry that no longer validates (an edited storage,
  * a format change) is left out and named in `dropped`, never thrown.
  */
-export function lessonsOf(book: readonly OwnLessonEntry[]): { lessons: OwnLesson[]; dropped: string[] } {
+export function lessonsOf(book: readonly OwnLessonEntry[]): { lessons: OwnLesson[]; dropped: OwnLessonEntry[] } {
   const lessons: OwnLesson[] = [];
-  const dropped: string[] = [];
+  const dropped: OwnLessonEntry[] = [];
   for (const entry of book) {
     try {
       const lesson = parseLessonText(entry.text, entry.fileName);
       if (lesson.id === entry.id && !lessonById(lesson.id)) lessons.push({ lesson, fileName: entry.fileName });
-      else dropped.push(entry.fileName);
+      else dropped.push(entry);
     } catch {
-      dropped.push(entry.fileName);
+      dropped.push(entry);
     }
   }
   return { lessons, dropped };
@@ -147,14 +145,6 @@ function isScenarioText(text: string): boolean {
   }
 }
 
-function browserStorage(): LessonStorage | undefined {
-  try {
-    return typeof localStorage === 'undefined' ? undefined : localStorage;
-  } catch {
-    return undefined;
-  }
-}
-
 /** What the start page shows after opening a file: the lesson added, or why not. */
 export type OpenNotice =
   | { kind: 'added'; lessonId: string; title: string; replaced: boolean; kept: boolean }
@@ -163,8 +153,8 @@ export type OpenNotice =
 interface OwnLessonsState {
   book: OwnLessonEntry[];
   lessons: OwnLesson[];
-  /** Kept entries that no longer validate, by file name (left in storage until replaced or removed). */
-  dropped: string[];
+  /** Kept entries that no longer validate (left in storage until replaced). */
+  dropped: OwnLessonEntry[];
   notice?: OpenNotice;
 }
 
@@ -189,11 +179,7 @@ export async function openLessonFile(file: Pick<File, 'name' | 'size' | 'text'>)
   } else {
     const result = addLessonText(useOwnLessons.getState().book, await file.text(), file.name);
     if (result.ok) {
-      const { lessons, dropped } = lessonsOf(result.book);
-      // A lesson the storage refused is still playable on this visit.
-      const shown = lessons.some((l) => l.lesson.id === result.lesson.id)
-        ? lessons
-        : [...lessons, { lesson: result.lesson, fileName: file.name }];
+      const { id } = result.lesson;
       notice = {
         kind: 'added',
         lessonId: result.lesson.id,
@@ -201,7 +187,13 @@ export async function openLessonFile(file: Pick<File, 'name' | 'size' | 'text'>)
         replaced: result.replaced,
         kept: result.kept,
       };
-      useOwnLessons.setState({ book: result.book, lessons: shown, dropped, notice });
+      // The others are parsed already: only the new lesson joins (or replaces its older version).
+      useOwnLessons.setState((s) => ({
+        book: result.book,
+        lessons: [...s.lessons.filter((l) => l.lesson.id !== id), { lesson: result.lesson, fileName: file.name }],
+        dropped: s.dropped.filter((e) => e.id !== id),
+        notice,
+      }));
       return notice;
     }
     notice = { kind: 'refused', source: result.source, problems: result.problems };

@@ -304,7 +304,6 @@ function shardingHandlers(
     scatterQuery: ({ query }) => host.command('scatterQuery', () => sharding.scatter(query)),
     killShard: ({ shard }) =>
       host.command('killShard', () => {
-        placement();
         noMove();
         sharding.kill(shard);
         return undefined;

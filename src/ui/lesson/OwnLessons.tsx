@@ -40,7 +40,8 @@ export function OwnLessons() {
       )}
       {dropped.length > 0 && (
         <p className="muted">
-          Not shown, as they no longer validate: {dropped.join(', ')}. Open the files again to replace them.
+          Not shown, as they no longer validate: {dropped.map((e) => e.fileName).join(', ')}. Open the files again to
+          replace them.
         </p>
       )}
       {own.length > 0 && (
